@@ -1,0 +1,130 @@
+package dev.deepzero.kernel;
+
+/**
+ * The reference {@link Kernels}: plain loops, written to be read and trusted. The SIMD implementation is
+ * tested against this one.
+ */
+public final class ScalarKernels implements Kernels {
+
+  /** The single instance; the class holds no state. */
+  public static final ScalarKernels INSTANCE = new ScalarKernels();
+
+  private ScalarKernels() {}
+
+  @Override
+  public String name() {
+    return "scalar";
+  }
+
+  @Override
+  public void sgemm(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    for (int i = 0; i < m; i++) {
+      int cRow = cOff + i * ldc;
+      if (beta == 0f) {
+        java.util.Arrays.fill(c, cRow, cRow + n, 0f);
+      } else if (beta != 1f) {
+        for (int j = 0; j < n; j++) {
+          c[cRow + j] *= beta;
+        }
+      }
+      if (!transB) {
+        // i-p-j order: the inner loop walks a row of B and a row of C contiguously.
+        for (int p = 0; p < k; p++) {
+          float aip = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+          if (aip == 0f) {
+            continue;
+          }
+          int bRow = bOff + p * ldb;
+          for (int j = 0; j < n; j++) {
+            c[cRow + j] += aip * b[bRow + j];
+          }
+        }
+      } else {
+        // B is stored [n, k]: each C element is a dot product of two contiguous-ish rows.
+        for (int j = 0; j < n; j++) {
+          int bRow = bOff + j * ldb;
+          float acc = 0f;
+          for (int p = 0; p < k; p++) {
+            float aip = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+            acc += aip * b[bRow + p];
+          }
+          c[cRow + j] += acc;
+        }
+      }
+    }
+  }
+
+  @Override
+  public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+    float acc = 0f;
+    for (int i = 0; i < n; i++) {
+      acc += a[aOff + i] * b[bOff + i];
+    }
+    return acc;
+  }
+
+  @Override
+  public float sum(float[] a, int aOff, int n) {
+    float acc = 0f;
+    for (int i = 0; i < n; i++) {
+      acc += a[aOff + i];
+    }
+    return acc;
+  }
+
+  @Override
+  public float max(float[] a, int aOff, int n) {
+    float best = a[aOff];
+    for (int i = 1; i < n; i++) {
+      best = Math.max(best, a[aOff + i]);
+    }
+    return best;
+  }
+
+  @Override
+  public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+    for (int i = 0; i < n; i++) {
+      y[yOff + i] += alpha * x[xOff + i];
+    }
+  }
+
+  @Override
+  public void scale(float alpha, float[] x, int xOff, float[] dst, int dstOff, int n) {
+    for (int i = 0; i < n; i++) {
+      dst[dstOff + i] = alpha * x[xOff + i];
+    }
+  }
+
+  @Override
+  public void add(float[] a, int aOff, float[] b, int bOff, float[] dst, int dstOff, int n) {
+    for (int i = 0; i < n; i++) {
+      dst[dstOff + i] = a[aOff + i] + b[bOff + i];
+    }
+  }
+
+  @Override
+  public void mul(float[] a, int aOff, float[] b, int bOff, float[] dst, int dstOff, int n) {
+    for (int i = 0; i < n; i++) {
+      dst[dstOff + i] = a[aOff + i] * b[bOff + i];
+    }
+  }
+
+  @Override
+  public void leakyRelu(float slope, float[] x, int xOff, float[] dst, int dstOff, int n) {
+    for (int i = 0; i < n; i++) {
+      float v = x[xOff + i];
+      dst[dstOff + i] = v > 0f ? v : slope * v;
+    }
+  }
+
+  @Override
+  public void leakyReluBackward(float slope, float[] x, int xOff, float[] gradOut, int gOff,
+      float[] dst, int dstOff, int n) {
+    for (int i = 0; i < n; i++) {
+      float g = gradOut[gOff + i];
+      dst[dstOff + i] = x[xOff + i] > 0f ? g : slope * g;
+    }
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * The compute seam: flat {@code float[]} kernels behind one small interface.
+ *
+ * <p>{@link dev.deepzero.kernel.Kernels} is the only place where arithmetic on raw arrays happens in bulk.
+ * {@link dev.deepzero.kernel.ScalarKernels} is the plain-loop reference that tests trust; a SIMD
+ * implementation using {@code jdk.incubator.vector} lives in a second source root ({@code src/panama/java})
+ * and is picked once by {@link dev.deepzero.kernel.KernelProvider}. Kernels trust their callers: argument
+ * validation happens in {@code dev.deepzero.tensor}, and threading stays above this package.
+ *
+ * <p>Depends on: {@code java.base} only ({@code jdk.incubator.vector} in the panama source root).
+ */
+package dev.deepzero.kernel;

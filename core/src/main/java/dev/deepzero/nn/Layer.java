@@ -1,0 +1,70 @@
+package dev.deepzero.nn;
+
+import dev.deepzero.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A differentiable function with optional parameters: the "Deep Learning from Scratch" layer pattern.
+ *
+ * <p>Lifecycle: {@link #forward} computes the output and caches what {@link #backward} needs; {@link #backward}
+ * is then called once per forward with dLoss/dOutput, returns dLoss/dInput and adds ({@code +=}) into the
+ * gradients of {@link #parameters()}. Neither method modifies its argument. A layer holds the cache of one
+ * forward pass at a time, so it is not safe for concurrent use.
+ */
+public interface Layer {
+
+  /**
+   * Computes the output and caches what backward needs.
+   *
+   * @param input Not modified
+   * @param mode train or eval
+   * @return a new tensor (or {@code input} itself for identity-like layers)
+   * @throws IllegalArgumentException if the input's shape does not fit the layer
+   */
+  Tensor forward(Tensor input, Mode mode);
+
+  /**
+   * Given dLoss/dOutput of the last forward pass, adds into parameter gradients and returns dLoss/dInput.
+   *
+   * @param gradOutput Not modified; same shape as the last output
+   * @throws IllegalArgumentException if {@code gradOutput} does not have the last output's shape
+   * @throws IllegalStateException if called before forward
+   */
+  Tensor backward(Tensor gradOutput);
+
+  /** The trainable parameters, in a stable order. */
+  default List<Parameter> parameters() {
+    return List.of();
+  }
+
+  /** Saved but not trained state, such as BatchNorm's running statistics, by local name. Live tensors. */
+  default Map<String, Tensor> buffers() {
+    return Map.of();
+  }
+
+  /**
+   * Every saved tensor by name: parameters by their names, then buffers. The tensors are live, so
+   * {@link StateDicts#load} can copy into them.
+   */
+  default Map<String, Tensor> stateDict() {
+    Map<String, Tensor> state = new LinkedHashMap<>();
+    for (Parameter p : parameters()) {
+      state.put(p.name(), p.value());
+    }
+    state.putAll(buffers());
+    return state;
+  }
+
+  /**
+   * Copies {@code state} into this layer's tensors; strict: a missing, extra or mis-shaped key is an error
+   * and nothing is copied.
+   *
+   * @param state Not modified
+   * @throws IllegalArgumentException naming every offending key
+   */
+  default void loadStateDict(Map<String, Tensor> state) {
+    StateDicts.load(stateDict(), state);
+  }
+}

@@ -1,0 +1,150 @@
+package dev.deepzero.nn;
+
+import dev.deepzero.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Layers applied in order: forward runs them first to last, backward last to first.
+ *
+ * <p>State-dict keys follow PyTorch's scheme: the layer's index, a dot, and the layer's own key, such as
+ * {@code "0.weight"} or {@code "3.running_mean"}; nested containers nest the prefix ({@code "1.0.bias"}).
+ */
+public final class Sequential implements Layer {
+
+  private final List<Layer> layers;
+
+  /** A model of the given layers, in order. */
+  public Sequential(Layer... layers) {
+    this(List.of(layers));
+  }
+
+  /** A model of the given layers, in order. */
+  public Sequential(List<? extends Layer> layers) {
+    if (layers.isEmpty()) {
+      throw new IllegalArgumentException("Sequential needs at least one layer");
+    }
+    this.layers = List.copyOf(layers);
+  }
+
+  /** The layers, in order (unmodifiable). */
+  public List<Layer> layers() {
+    return layers;
+  }
+
+  /** The layer at {@code index}. */
+  public Layer get(int index) {
+    return layers.get(index);
+  }
+
+  /** The number of layers. */
+  public int size() {
+    return layers.size();
+  }
+
+  @Override
+  public Tensor forward(Tensor input, Mode mode) {
+    Tensor x = input;
+    for (int i = 0; i < layers.size(); i++) {
+      try {
+        x = layers.get(i).forward(x, mode);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("layer " + i + " (" + layers.get(i) + "): " + e.getMessage(), e);
+      }
+    }
+    return x;
+  }
+
+  @Override
+  public Tensor backward(Tensor gradOutput) {
+    Tensor g = gradOutput;
+    for (int i = layers.size() - 1; i >= 0; i--) {
+      g = layers.get(i).backward(g);
+    }
+    return g;
+  }
+
+  /** Forward in {@link Mode#EVAL}. */
+  public Tensor predict(Tensor input) {
+    return forward(input, Mode.EVAL);
+  }
+
+  @Override
+  public List<Parameter> parameters() {
+    List<Parameter> all = new ArrayList<>();
+    for (Layer layer : layers) {
+      all.addAll(layer.parameters());
+    }
+    return all;
+  }
+
+  /** Sets every parameter's gradient to zero. */
+  public void zeroGrad() {
+    for (Parameter p : parameters()) {
+      p.zeroGrad();
+    }
+  }
+
+  /** The total number of trainable scalars. */
+  public long parameterCount() {
+    long n = 0;
+    for (Parameter p : parameters()) {
+      n += p.value().size();
+    }
+    return n;
+  }
+
+  @Override
+  public Map<String, Tensor> stateDict() {
+    Map<String, Tensor> state = new LinkedHashMap<>();
+    for (int i = 0; i < layers.size(); i++) {
+      for (Map.Entry<String, Tensor> e : layers.get(i).stateDict().entrySet()) {
+        state.put(i + "." + e.getKey(), e.getValue());
+      }
+    }
+    return state;
+  }
+
+  /**
+   * A table of each layer, its output shape for one sample of {@code inputShape} (without the batch axis)
+   * and its parameter count, and the total. Runs one forward pass in eval mode on zeros.
+   */
+  public String summary(int... inputShape) {
+    int[] batched = new int[inputShape.length + 1];
+    batched[0] = 1;
+    System.arraycopy(inputShape, 0, batched, 1, inputShape.length);
+    Tensor x = Tensor.zeros(batched);
+    StringBuilder sb = new StringBuilder();
+    String format = "%-4s %-44s %-20s %12s%n";
+    sb.append(String.format(format, "#", "layer", "output shape", "parameters"));
+    sb.append("-".repeat(83)).append('\n');
+    sb.append(String.format(format, "", "input", shapeWithoutBatch(x), ""));
+    long total = 0;
+    for (int i = 0; i < layers.size(); i++) {
+      Layer layer = layers.get(i);
+      x = layer.forward(x, Mode.EVAL);
+      long count = 0;
+      for (Parameter p : layer.parameters()) {
+        count += p.value().size();
+      }
+      total += count;
+      sb.append(String.format(format, i, layer, shapeWithoutBatch(x), String.format("%,d", count)));
+    }
+    sb.append("-".repeat(83)).append('\n');
+    sb.append(String.format("total trainable parameters: %,d%n", total));
+    return sb.toString();
+  }
+
+  private static String shapeWithoutBatch(Tensor x) {
+    int[] s = x.shape();
+    return Arrays.toString(Arrays.copyOfRange(s, 1, s.length)).replace("[", "[N, ").replace("[N, ]", "[N]");
+  }
+
+  @Override
+  public String toString() {
+    return "Sequential(" + layers.size() + " layers)";
+  }
+}

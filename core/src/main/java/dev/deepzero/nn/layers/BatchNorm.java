@@ -1,0 +1,194 @@
+package dev.deepzero.nn.layers;
+
+import dev.deepzero.nn.Layer;
+import dev.deepzero.nn.Mode;
+import dev.deepzero.nn.Parameter;
+import dev.deepzero.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Batch normalisation (Ioffe and Szegedy 2015, https://arxiv.org/abs/1502.03167) over the channel axis 1.
+ *
+ * <pre>
+ * Shape: [N, C] (per feature) or [N, C, H, W] (per channel, statistics over N, H, W) -> same
+ * TRAIN: x̂ = (x - μ_B) / sqrt(σ²_B + ε),  y = γ·x̂ + β,  with μ_B, σ²_B (biased) over the batch;
+ *        running_mean ← (1-m)·running_mean + m·μ_B,  running_var ← (1-m)·running_var + m·σ²_B·M/(M-1)
+ * EVAL:  x̂ = (x - running_mean) / sqrt(running_var + ε)
+ * weight γ [C] (starts at 1), bias β [C] (starts at 0); buffers running_mean [C], running_var [C]
+ * backward (TRAIN): gradInput = γ/(M·sqrt(σ²_B+ε)) · (M·g - Σg - x̂·Σ(g·x̂)),  dγ += Σ g·x̂,  dβ += Σ g
+ * </pre>
+ * where M is the number of values per channel (N, or N·H·W) and m the momentum, as in PyTorch.
+ */
+public final class BatchNorm implements Layer {
+
+  /** Added to the variance before the square root. */
+  public static final float DEFAULT_EPSILON = 1e-5f;
+  /** Weight of the newest batch in the running statistics. */
+  public static final float DEFAULT_MOMENTUM = 0.1f;
+
+  private final int channels;
+  private final float epsilon;
+  private final float momentum;
+  private final Parameter weight;
+  private final Parameter bias;
+  private final Tensor runningMean;
+  private final Tensor runningVar;
+
+  // Cache of the last forward pass.
+  private Tensor normalized;
+  private float[] invStd;
+  private int[] inputShape;
+  private boolean trainedLast;
+
+  /** Batch normalisation of {@code channels} features or channels, with the default epsilon and momentum. */
+  public BatchNorm(int channels) {
+    this(channels, DEFAULT_EPSILON, DEFAULT_MOMENTUM);
+  }
+
+  /** Batch normalisation with explicit epsilon and momentum. */
+  public BatchNorm(int channels, float epsilon, float momentum) {
+    if (channels <= 0 || !(epsilon > 0) || !(momentum >= 0 && momentum <= 1)) {
+      throw new IllegalArgumentException("BatchNorm: need channels > 0, epsilon > 0, momentum in [0, 1]; got "
+          + channels + ", " + epsilon + ", " + momentum);
+    }
+    this.channels = channels;
+    this.epsilon = epsilon;
+    this.momentum = momentum;
+    this.weight = new Parameter("weight", Tensor.ones(channels));
+    this.bias = new Parameter("bias", Tensor.zeros(channels));
+    this.runningMean = Tensor.zeros(channels);
+    this.runningVar = Tensor.ones(channels);
+  }
+
+  @Override
+  public Tensor forward(Tensor x, Mode mode) {
+    if ((x.rank() != 2 && x.rank() != 4) || x.dim(1) != channels) {
+      throw new IllegalArgumentException("BatchNorm: input " + x.shapeString() + " does not fit " + channels
+          + " channels: expected [N, " + channels + "] or [N, " + channels + ", H, W]");
+    }
+    int n = x.dim(0);
+    int spatial = x.rank() == 4 ? x.dim(2) * x.dim(3) : 1;
+    int perChannel = n * spatial;
+    float[] in = x.data();
+    float[] mean = new float[channels];
+    float[] inv = new float[channels];
+    if (mode == Mode.TRAIN) {
+      if (perChannel < 2) {
+        throw new IllegalArgumentException("BatchNorm: training needs more than one value per channel, got input "
+            + x.shapeString());
+      }
+      for (int c = 0; c < channels; c++) {
+        double sum = 0;
+        for (int b = 0; b < n; b++) {
+          int base = (b * channels + c) * spatial;
+          for (int s = 0; s < spatial; s++) {
+            sum += in[base + s];
+          }
+        }
+        double mu = sum / perChannel;
+        double sq = 0;
+        for (int b = 0; b < n; b++) {
+          int base = (b * channels + c) * spatial;
+          for (int s = 0; s < spatial; s++) {
+            double d = in[base + s] - mu;
+            sq += d * d;
+          }
+        }
+        double var = sq / perChannel;
+        mean[c] = (float) mu;
+        inv[c] = (float) (1.0 / Math.sqrt(var + epsilon));
+        float[] rm = runningMean.data();
+        float[] rv = runningVar.data();
+        rm[c] = (1 - momentum) * rm[c] + momentum * (float) mu;
+        rv[c] = (1 - momentum) * rv[c] + momentum * (float) (sq / (perChannel - 1));
+      }
+    } else {
+      for (int c = 0; c < channels; c++) {
+        mean[c] = runningMean.data()[c];
+        inv[c] = (float) (1.0 / Math.sqrt(runningVar.data()[c] + epsilon));
+      }
+    }
+    Tensor xhat = Tensor.zeros(x.shape());
+    Tensor y = Tensor.zeros(x.shape());
+    float[] xh = xhat.data();
+    float[] out = y.data();
+    float[] gamma = weight.value().data();
+    float[] beta = bias.value().data();
+    for (int b = 0; b < n; b++) {
+      for (int c = 0; c < channels; c++) {
+        int base = (b * channels + c) * spatial;
+        for (int s = 0; s < spatial; s++) {
+          float v = (in[base + s] - mean[c]) * inv[c];
+          xh[base + s] = v;
+          out[base + s] = gamma[c] * v + beta[c];
+        }
+      }
+    }
+    normalized = xhat;
+    invStd = inv;
+    inputShape = x.shape();
+    trainedLast = mode == Mode.TRAIN;
+    return y;
+  }
+
+  @Override
+  public Tensor backward(Tensor gradOutput) {
+    Tensor xhat = Cache.checkBackward("BatchNorm", normalized, inputShape, gradOutput);
+    int n = inputShape[0];
+    int spatial = inputShape.length == 4 ? inputShape[2] * inputShape[3] : 1;
+    int perChannel = n * spatial;
+    float[] g = gradOutput.data();
+    float[] xh = xhat.data();
+    float[] gamma = weight.value().data();
+    float[] dGamma = weight.grad().data();
+    float[] dBeta = bias.grad().data();
+    Tensor gradInput = Tensor.zeros(inputShape);
+    float[] gi = gradInput.data();
+    for (int c = 0; c < channels; c++) {
+      double sumG = 0;
+      double sumGx = 0;
+      for (int b = 0; b < n; b++) {
+        int base = (b * channels + c) * spatial;
+        for (int s = 0; s < spatial; s++) {
+          sumG += g[base + s];
+          sumGx += (double) g[base + s] * xh[base + s];
+        }
+      }
+      dGamma[c] += (float) sumGx;
+      dBeta[c] += (float) sumG;
+      float scale = gamma[c] * invStd[c];
+      for (int b = 0; b < n; b++) {
+        int base = (b * channels + c) * spatial;
+        for (int s = 0; s < spatial; s++) {
+          if (trainedLast) {
+            // The batch statistics depend on every input, hence the two correction terms.
+            gi[base + s] = (float) (scale * (g[base + s] - sumG / perChannel - xh[base + s] * sumGx / perChannel));
+          } else {
+            gi[base + s] = scale * g[base + s];
+          }
+        }
+      }
+    }
+    return gradInput;
+  }
+
+  @Override
+  public List<Parameter> parameters() {
+    return List.of(weight, bias);
+  }
+
+  @Override
+  public Map<String, Tensor> buffers() {
+    Map<String, Tensor> b = new LinkedHashMap<>();
+    b.put("running_mean", runningMean);
+    b.put("running_var", runningVar);
+    return b;
+  }
+
+  @Override
+  public String toString() {
+    return "BatchNorm(" + channels + ")";
+  }
+}

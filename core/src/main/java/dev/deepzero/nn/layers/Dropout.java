@@ -1,0 +1,88 @@
+package dev.deepzero.nn.layers;
+
+import dev.deepzero.nn.Layer;
+import dev.deepzero.nn.Mode;
+import dev.deepzero.tensor.Tensor;
+import java.util.SplittableRandom;
+
+/**
+ * Inverted dropout (Srivastava et al. 2014, "Dropout: A Simple Way to Prevent Neural Networks from
+ * Overfitting", https://jmlr.org/papers/v15/srivastava14a.html): in training each element is zeroed with
+ * probability {@code p} and the survivors are scaled by {@code 1/(1-p)}, so evaluation needs no rescaling.
+ *
+ * <pre>
+ * Shape: any -> same
+ * TRAIN: y = x · m / (1 - p),  m ~ Bernoulli(1 - p) per element;  EVAL: y = x
+ * backward: gradInput = gradOutput · m / (1 - p)   (gradOutput in EVAL)
+ * </pre>
+ *
+ * <p>The mask comes from the layer's own seeded generator, so a seeded model drops the same elements on every
+ * run.
+ */
+public final class Dropout implements Layer {
+
+  private final float p;
+  private SplittableRandom rng;
+  private float[] scaledMask;
+  private int[] outputShape;
+
+  /**
+   * @param p the probability of dropping an element, {@code 0 <= p < 1}
+   * @param rng the generator that draws the masks; used by this layer only
+   */
+  public Dropout(float p, SplittableRandom rng) {
+    if (!(p >= 0f && p < 1f)) {
+      throw new IllegalArgumentException("Dropout: p must be in [0, 1), got " + p);
+    }
+    this.p = p;
+    this.rng = rng;
+  }
+
+  /**
+   * Restarts the mask generator from {@code seed}: the next forward passes draw the same masks as a fresh
+   * layer with that seed. Gradient checks use it to see one fixed mask on every evaluation.
+   */
+  public void reseed(long seed) {
+    this.rng = new SplittableRandom(seed);
+  }
+
+  @Override
+  public Tensor forward(Tensor x, Mode mode) {
+    outputShape = x.shape();
+    if (mode == Mode.EVAL || p == 0f) {
+      scaledMask = null;
+      return x;
+    }
+    float keep = 1f / (1f - p);
+    float[] mask = new float[x.size()];
+    Tensor y = Tensor.zeros(x.shape());
+    float[] in = x.data();
+    float[] out = y.data();
+    for (int i = 0; i < mask.length; i++) {
+      mask[i] = rng.nextDouble() < p ? 0f : keep;
+      out[i] = in[i] * mask[i];
+    }
+    scaledMask = mask;
+    return y;
+  }
+
+  @Override
+  public Tensor backward(Tensor gradOutput) {
+    Cache.checkBackward("Dropout", outputShape == null ? null : gradOutput, outputShape, gradOutput);
+    if (scaledMask == null) {
+      return gradOutput;
+    }
+    Tensor gradInput = Tensor.zeros(outputShape);
+    float[] g = gradOutput.data();
+    float[] gi = gradInput.data();
+    for (int i = 0; i < gi.length; i++) {
+      gi[i] = g[i] * scaledMask[i];
+    }
+    return gradInput;
+  }
+
+  @Override
+  public String toString() {
+    return "Dropout(p=" + p + ")";
+  }
+}

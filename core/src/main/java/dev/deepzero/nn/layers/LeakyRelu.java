@@ -1,0 +1,64 @@
+package dev.deepzero.nn.layers;
+
+import dev.deepzero.kernel.KernelProvider;
+import dev.deepzero.nn.Layer;
+import dev.deepzero.nn.Mode;
+import dev.deepzero.tensor.Tensor;
+
+/**
+ * Leaky ReLU, YOLOv1's activation: {@code y = x if x > 0, else alpha·x}; {@link Relu} is the case alpha = 0.
+ *
+ * <pre>
+ * Shape: any -> same
+ * backward: gradInput = gradOutput if x > 0, else alpha·gradOutput
+ * </pre>
+ */
+public class LeakyRelu implements Layer {
+
+  /** The slope YOLOv1 uses for negative inputs. */
+  public static final float DEFAULT_ALPHA = 0.1f;
+
+  private final float alpha;
+  private Tensor input;
+
+  /** Leaky ReLU with slope {@value #DEFAULT_ALPHA}. */
+  public LeakyRelu() {
+    this(DEFAULT_ALPHA);
+  }
+
+  /** Leaky ReLU with the given slope for negative inputs, {@code 0 <= alpha < 1}. */
+  public LeakyRelu(float alpha) {
+    if (!(alpha >= 0f && alpha < 1f)) {
+      throw new IllegalArgumentException("LeakyRelu: alpha must be in [0, 1), got " + alpha);
+    }
+    this.alpha = alpha;
+  }
+
+  /** The negative-side slope. */
+  public float alpha() {
+    return alpha;
+  }
+
+  @Override
+  public Tensor forward(Tensor x, Mode mode) {
+    input = x;
+    Tensor out = Tensor.zeros(x.shape());
+    KernelProvider.get().leakyRelu(alpha, x.data(), 0, out.data(), 0, x.size());
+    return out;
+  }
+
+  @Override
+  public Tensor backward(Tensor gradOutput) {
+    Tensor x = Cache.checkBackward(getClass().getSimpleName(), input, input == null ? null : input.shape(),
+        gradOutput);
+    Tensor gradInput = Tensor.zeros(x.shape());
+    KernelProvider.get().leakyReluBackward(alpha, x.data(), 0, gradOutput.data(), 0, gradInput.data(), 0,
+        x.size());
+    return gradInput;
+  }
+
+  @Override
+  public String toString() {
+    return "LeakyRelu(alpha=" + alpha + ")";
+  }
+}

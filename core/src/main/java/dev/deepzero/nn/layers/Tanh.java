@@ -1,0 +1,42 @@
+package dev.deepzero.nn.layers;
+
+import dev.deepzero.nn.Layer;
+import dev.deepzero.nn.Mode;
+import dev.deepzero.tensor.Tensor;
+
+/**
+ * Hyperbolic tangent: {@code y = tanh(x)}.
+ *
+ * <pre>
+ * Shape: any -> same
+ * backward: gradInput = gradOutput · (1 - y²)
+ * </pre>
+ */
+public final class Tanh implements Layer {
+
+  private Tensor output;
+
+  @Override
+  public Tensor forward(Tensor x, Mode mode) {
+    output = x.map(Math::tanh);
+    return output;
+  }
+
+  @Override
+  public Tensor backward(Tensor gradOutput) {
+    Tensor y = Cache.checkBackward("Tanh", output, output == null ? null : output.shape(), gradOutput);
+    Tensor gradInput = Tensor.zeros(y.shape());
+    float[] yd = y.data();
+    float[] g = gradOutput.data();
+    float[] gi = gradInput.data();
+    for (int i = 0; i < yd.length; i++) {
+      gi[i] = g[i] * (1f - yd[i] * yd[i]);
+    }
+    return gradInput;
+  }
+
+  @Override
+  public String toString() {
+    return "Tanh";
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * The layers: {@link dev.deepzero.nn.layers.Linear} (the articles' Affine), activations
+ * ({@link dev.deepzero.nn.layers.Relu}, {@link dev.deepzero.nn.layers.LeakyRelu},
+ * {@link dev.deepzero.nn.layers.Sigmoid}, {@link dev.deepzero.nn.layers.Tanh},
+ * {@link dev.deepzero.nn.layers.Softmax}, {@link dev.deepzero.nn.layers.Identity}), shape and regularisation
+ * layers ({@link dev.deepzero.nn.layers.Flatten}, {@link dev.deepzero.nn.layers.Dropout},
+ * {@link dev.deepzero.nn.layers.BatchNorm}), and {@link dev.deepzero.nn.layers.Activations}, which builds an
+ * activation from its name as the articles' {@code get_act} does.
+ *
+ * <p>Every layer's Javadoc gives its formula and a Shape block; every layer is gradient-checked in the tests.
+ *
+ * <p>Depends on: {@code dev.deepzero.tensor}, {@code dev.deepzero.nn}.
+ */
+package dev.deepzero.nn.layers;

@@ -1,0 +1,10 @@
+/**
+ * The training loop: {@link dev.deepzero.train.Trainer} (shuffled mini-batch epochs, evaluation, NaN guard),
+ * {@link dev.deepzero.train.TrainingListener} hooks with {@link dev.deepzero.train.EpochStats}, the articles'
+ * {@code debug_loss_interval} printing as {@link dev.deepzero.train.LossPrinter}, and
+ * {@link dev.deepzero.train.Metrics}.
+ *
+ * <p>Depends on: {@code dev.deepzero.tensor}, {@code dev.deepzero.nn}, {@code dev.deepzero.loss},
+ * {@code dev.deepzero.optim}, {@code dev.deepzero.data}.
+ */
+package dev.deepzero.train;
