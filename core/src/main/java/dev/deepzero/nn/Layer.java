@@ -34,6 +34,12 @@ public interface Layer {
    */
   Tensor backward(Tensor gradOutput);
 
+  /**
+   * The layer's architecture (type and constructor options, no weights), from which
+   * {@code dev.deepzero.nn.layers.Layers.fromConfig} builds an equal, freshly initialised layer.
+   */
+  LayerConfig config();
+
   /** The trainable parameters, in a stable order. */
   default List<Parameter> parameters() {
     return List.of();

@@ -73,6 +73,15 @@ public final class Sequential implements Layer {
   }
 
   @Override
+  public LayerConfig config() {
+    List<LayerConfig> configs = new ArrayList<>();
+    for (Layer layer : layers) {
+      configs.add(layer.config());
+    }
+    return LayerConfig.of("Sequential", "layers", configs);
+  }
+
+  @Override
   public List<Parameter> parameters() {
     List<Parameter> all = new ArrayList<>();
     for (Layer layer : layers) {

@@ -1,6 +1,7 @@
 package dev.deepzero.nn.layers;
 
 import dev.deepzero.nn.Layer;
+import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.Mode;
 import dev.deepzero.nn.Parameter;
 import dev.deepzero.tensor.Tensor;
@@ -185,6 +186,11 @@ public final class BatchNorm implements Layer {
     b.put("running_mean", runningMean);
     b.put("running_var", runningVar);
     return b;
+  }
+
+  @Override
+  public LayerConfig config() {
+    return LayerConfig.of("BatchNorm", "channels", channels, "epsilon", epsilon, "momentum", momentum);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.deepzero.nn.layers;
 
 import dev.deepzero.nn.Layer;
+import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.Mode;
 import dev.deepzero.tensor.Tensor;
 import java.util.SplittableRandom;
@@ -79,6 +80,11 @@ public final class Dropout implements Layer {
       gi[i] = g[i] * scaledMask[i];
     }
     return gradInput;
+  }
+
+  @Override
+  public LayerConfig config() {
+    return LayerConfig.of("Dropout", "p", p);
   }
 
   @Override

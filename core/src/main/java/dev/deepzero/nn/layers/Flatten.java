@@ -1,6 +1,7 @@
 package dev.deepzero.nn.layers;
 
 import dev.deepzero.nn.Layer;
+import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.Mode;
 import dev.deepzero.tensor.Tensor;
 
@@ -43,6 +44,11 @@ public final class Flatten implements Layer {
       s *= d;
     }
     return s;
+  }
+
+  @Override
+  public LayerConfig config() {
+    return LayerConfig.of("Flatten");
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.deepzero.nn.layers;
 
 import dev.deepzero.nn.Layer;
+import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.Mode;
 import dev.deepzero.tensor.Tensor;
 
@@ -26,6 +27,11 @@ public final class Identity implements Layer {
   public Tensor backward(Tensor gradOutput) {
     Cache.checkBackward("Identity", shape == null ? null : gradOutput, shape, gradOutput);
     return gradOutput;
+  }
+
+  @Override
+  public LayerConfig config() {
+    return LayerConfig.of("Identity");
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.deepzero.nn.layers;
 
 import dev.deepzero.kernel.KernelProvider;
 import dev.deepzero.nn.Layer;
+import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.Mode;
 import dev.deepzero.tensor.Tensor;
 
@@ -55,6 +56,11 @@ public class LeakyRelu implements Layer {
     KernelProvider.get().leakyReluBackward(alpha, x.data(), 0, gradOutput.data(), 0, gradInput.data(), 0,
         x.size());
     return gradInput;
+  }
+
+  @Override
+  public LayerConfig config() {
+    return alpha == 0f ? LayerConfig.of("Relu") : LayerConfig.of("LeakyRelu", "alpha", alpha);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.deepzero.nn.layers;
 
 import dev.deepzero.nn.Layer;
+import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.Mode;
 import dev.deepzero.nn.Parameter;
 import dev.deepzero.tensor.Initializer;
@@ -115,6 +116,11 @@ public final class Linear implements Layer {
   @Override
   public List<Parameter> parameters() {
     return List.of(weight, bias);
+  }
+
+  @Override
+  public LayerConfig config() {
+    return LayerConfig.of("Linear", "in", inFeatures, "out", outFeatures);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.deepzero.nn.layers;
 
 import dev.deepzero.nn.Layer;
+import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.Mode;
 import dev.deepzero.tensor.Tensor;
 
@@ -48,6 +49,11 @@ public final class Sigmoid implements Layer {
       gi[i] = g[i] * yd[i] * (1f - yd[i]);
     }
     return gradInput;
+  }
+
+  @Override
+  public LayerConfig config() {
+    return LayerConfig.of("Sigmoid");
   }
 
   @Override

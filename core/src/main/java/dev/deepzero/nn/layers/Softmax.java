@@ -1,6 +1,7 @@
 package dev.deepzero.nn.layers;
 
 import dev.deepzero.nn.Layer;
+import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.Mode;
 import dev.deepzero.tensor.Tensor;
 
@@ -70,6 +71,11 @@ public final class Softmax implements Layer {
       }
     }
     return gradInput;
+  }
+
+  @Override
+  public LayerConfig config() {
+    return LayerConfig.of("Softmax");
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.deepzero.nn.layers;
 
 import dev.deepzero.nn.Layer;
+import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.Mode;
 import dev.deepzero.tensor.Tensor;
 
@@ -33,6 +34,11 @@ public final class Tanh implements Layer {
       gi[i] = g[i] * (1f - yd[i] * yd[i]);
     }
     return gradInput;
+  }
+
+  @Override
+  public LayerConfig config() {
+    return LayerConfig.of("Tanh");
   }
 
   @Override

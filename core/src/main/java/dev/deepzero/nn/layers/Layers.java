@@ -1,0 +1,62 @@
+package dev.deepzero.nn.layers;
+
+import dev.deepzero.nn.Layer;
+import dev.deepzero.nn.LayerConfig;
+import dev.deepzero.nn.Sequential;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Rebuilds layers from their {@link LayerConfig}: the inverse of {@link Layer#config()}, used when a model
+ * file is loaded. Weights come out freshly initialised from {@code rng}; load the saved ones after.
+ */
+public final class Layers {
+
+  /** The type names this registry knows. */
+  public static final List<String> TYPES = List.of("Sequential", "Linear", "Relu", "LeakyRelu", "Sigmoid", "Tanh",
+      "Softmax", "Identity", "Flatten", "Dropout", "BatchNorm");
+
+  private Layers() {}
+
+  /**
+   * A new layer described by {@code config}.
+   *
+   * @throws IllegalArgumentException for an unknown type (listing the known ones) or a bad option
+   */
+  public static Layer fromConfig(LayerConfig config, SplittableRandom rng) {
+    switch (config.type()) {
+      case "Sequential":
+        List<Layer> layers = new ArrayList<>();
+        for (LayerConfig c : config.layersOption("layers")) {
+          layers.add(fromConfig(c, rng));
+        }
+        return new Sequential(layers);
+      case "Linear":
+        return new Linear(config.intOption("in"), config.intOption("out"), rng);
+      case "Relu":
+        return new Relu();
+      case "LeakyRelu":
+        return new LeakyRelu(config.floatOption("alpha", LeakyRelu.DEFAULT_ALPHA));
+      case "Sigmoid":
+        return new Sigmoid();
+      case "Tanh":
+        return new Tanh();
+      case "Softmax":
+        return new Softmax();
+      case "Identity":
+        return new Identity();
+      case "Flatten":
+        return new Flatten();
+      case "Dropout":
+        return new Dropout(config.floatOption("p", 0.5f), rng.split());
+      case "BatchNorm":
+        return new BatchNorm(config.intOption("channels"),
+            config.floatOption("epsilon", BatchNorm.DEFAULT_EPSILON),
+            config.floatOption("momentum", BatchNorm.DEFAULT_MOMENTUM));
+      default:
+        throw new IllegalArgumentException("unknown layer type '" + config.type() + "'; known types: "
+            + String.join(", ", TYPES));
+    }
+  }
+}
