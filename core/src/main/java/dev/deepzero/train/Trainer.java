@@ -73,19 +73,19 @@ public final class Trainer {
    * @throws TrainingDivergedException if the loss becomes NaN or infinite
    */
   public List<EpochStats> fit(Dataset train, Dataset validation, Config config) {
-    return fit(train, validation, config, 1, new SplittableRandom(config.seed()));
+    return fit(train, validation, config, 1);
   }
 
   /**
-   * Trains epochs {@code firstEpoch .. config.epochs()} drawing the sample order from {@code rng}: the form a
-   * resumed run uses, with the generator state it saved.
+   * Trains epochs {@code firstEpoch .. config.epochs()}: the form a resumed run uses. Each epoch's sample
+   * order depends only on the seed and the epoch number, so a run resumed at epoch k visits the samples in
+   * the same order as an uninterrupted one.
    */
-  public List<EpochStats> fit(Dataset train, Dataset validation, Config config, int firstEpoch,
-      SplittableRandom rng) {
+  public List<EpochStats> fit(Dataset train, Dataset validation, Config config, int firstEpoch) {
     List<EpochStats> history = new ArrayList<>();
     for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
       List<int[]> batches = config.shuffle()
-          ? Batches.shuffled(train.size(), config.batchSize(), rng)
+          ? Batches.shuffled(train.size(), config.batchSize(), epochRandom(config.seed(), epoch))
           : Batches.sequential(train.size(), config.batchSize());
       for (TrainingListener l : listeners) {
         l.onEpochStart(epoch, batches.size());
@@ -133,6 +133,12 @@ public final class Trainer {
       }
     }
     return history;
+  }
+
+  /** The generator of one epoch's sample order: a fixed function of the seed and the epoch number. */
+  static SplittableRandom epochRandom(long seed, int epoch) {
+    // Golden-ratio increment, as SplittableRandom's own seeding: distinct epochs give unrelated streams.
+    return new SplittableRandom(seed + 0x9E3779B97F4A7C15L * epoch);
   }
 
   /** The mean loss and the accuracy of the model on {@code data}, in eval mode. */
