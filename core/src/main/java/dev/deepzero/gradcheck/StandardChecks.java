@@ -8,12 +8,16 @@ import dev.deepzero.loss.SoftmaxCrossEntropy;
 import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.Mode;
 import dev.deepzero.nn.Sequential;
+import dev.deepzero.nn.layers.AvgPool2d;
 import dev.deepzero.nn.layers.BatchNorm;
+import dev.deepzero.nn.layers.Conv2d;
 import dev.deepzero.nn.layers.Dropout;
 import dev.deepzero.nn.layers.Flatten;
+import dev.deepzero.nn.layers.GlobalAvgPool2d;
 import dev.deepzero.nn.layers.Identity;
 import dev.deepzero.nn.layers.LeakyRelu;
 import dev.deepzero.nn.layers.Linear;
+import dev.deepzero.nn.layers.MaxPool2d;
 import dev.deepzero.nn.layers.Relu;
 import dev.deepzero.nn.layers.Sigmoid;
 import dev.deepzero.nn.layers.Softmax;
@@ -22,6 +26,7 @@ import dev.deepzero.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -29,7 +34,8 @@ import java.util.function.Function;
  * case; {@code deepzero gradcheck} prints them.
  *
  * <p>Inputs of piecewise-linear layers keep {@code |x| >= }{@value #KINK_MARGIN} so that no finite
- * difference straddles the kink at 0, where the derivative does not exist.
+ * difference straddles the kink at 0, where the derivative does not exist. Max-pooling inputs are
+ * {@link #tieFree}, for the same reason: a nudge must never change which element is a window's maximum.
  */
 public final class StandardChecks {
 
@@ -77,6 +83,17 @@ public final class StandardChecks {
     cases.add(layer("BatchNorm [N,F] train", rng -> batchNorm(4, rng), Mode.TRAIN, 6, 4));
     cases.add(layer("BatchNorm [N,F] eval", rng -> batchNorm(4, rng), Mode.EVAL, 6, 4));
     cases.add(layer("BatchNorm [N,C,H,W] train", rng -> batchNorm(2, rng), Mode.TRAIN, 3, 2, 3, 3));
+    cases.add(layer("Conv2d 2->3 k3 s1 p0", rng -> new Conv2d(2, 3, 3, 1, 0, rng), Mode.TRAIN, 2, 2, 5, 5));
+    cases.add(layer("Conv2d 2->3 k3 s2 p1", rng -> new Conv2d(2, 3, 3, 2, 1, rng), Mode.TRAIN, 2, 2, 7, 6));
+    cases.add(layer("Conv2d 3->2 k2 s1 p2", rng -> new Conv2d(3, 2, 2, 1, 2, rng), Mode.TRAIN, 1, 3, 3, 5));
+    cases.add(layer("MaxPool2d(2)", rng -> new MaxPool2d(2), Mode.TRAIN, StandardChecks::tieFree, 2, 2, 4, 6));
+    cases.add(layer("MaxPool2d k3 s2 p1", rng -> new MaxPool2d(3, 2, 1), Mode.TRAIN, StandardChecks::tieFree,
+        2, 2, 5, 7));
+    cases.add(layer("MaxPool2d k3 s1 p0", rng -> new MaxPool2d(3, 1, 0), Mode.TRAIN, StandardChecks::tieFree,
+        1, 2, 5, 4));
+    cases.add(layer("AvgPool2d(2)", rng -> new AvgPool2d(2), Mode.TRAIN, 2, 2, 4, 6));
+    cases.add(layer("AvgPool2d k3 s2 p1", rng -> new AvgPool2d(3, 2, 1), Mode.TRAIN, 2, 2, 5, 7));
+    cases.add(layer("GlobalAvgPool2d", rng -> new GlobalAvgPool2d(), Mode.TRAIN, 2, 3, 3, 5));
     cases.add(layer("Sequential MLP", rng -> new Sequential(new Linear(4, 6, rng), new Tanh(),
         new Linear(6, 3, rng)), Mode.TRAIN, 5, 4));
     cases.add(loss("loss mse", new MeanSquaredError(), rng -> Tensor.randn(rng, 1f, 4, 3),
@@ -94,12 +111,18 @@ public final class StandardChecks {
 
   /** A case for a layer built by {@code factory}, on a random input of {@code shape}. */
   public static Case layer(String name, Function<SplittableRandom, Layer> factory, Mode mode, int... shape) {
-    return new Case(name, rng -> GradCheck.checkLayer(name, factory.apply(rng), awayFromKinks(rng, shape), mode,
+    return layer(name, factory, mode, StandardChecks::awayFromKinks, shape);
+  }
+
+  /** A case for a layer built by {@code factory}, on an input of {@code shape} drawn by {@code input}. */
+  public static Case layer(String name, Function<SplittableRandom, Layer> factory, Mode mode,
+      BiFunction<SplittableRandom, int[], Tensor> input, int... shape) {
+    return new Case(name, rng -> GradCheck.checkLayer(name, factory.apply(rng), input.apply(rng, shape), mode,
         rng, () -> { }));
   }
 
   private static Case loss(String name, Loss loss, Function<SplittableRandom, Tensor> prediction,
-      java.util.function.BiFunction<SplittableRandom, Tensor, Tensor> target) {
+      BiFunction<SplittableRandom, Tensor, Tensor> target) {
     return new Case(name, rng -> {
       Tensor p = prediction.apply(rng);
       return List.of(GradCheck.checkLoss(name, loss, p, target.apply(rng, p), rng));
@@ -125,6 +148,26 @@ public final class StandardChecks {
       if (Math.abs(d[i]) < KINK_MARGIN) {
         d[i] = d[i] < 0 ? -KINK_MARGIN - Math.abs(d[i]) : KINK_MARGIN + d[i];
       }
+    }
+    return t;
+  }
+
+  /**
+   * Distinct values at least {@code KINK_MARGIN} apart, in random order: a shuffled, centred
+   * {@code KINK_MARGIN · [0, 1, ..., n-1]}. No two are close enough for a finite-difference nudge to reorder
+   * them, so max pooling's argmax stays put.
+   */
+  public static Tensor tieFree(SplittableRandom rng, int... shape) {
+    Tensor t = Tensor.zeros(shape);
+    float[] d = t.data();
+    for (int i = 0; i < d.length; i++) {
+      d[i] = (i - d.length / 2) * KINK_MARGIN;
+    }
+    for (int i = d.length - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      float swap = d[i];
+      d[i] = d[j];
+      d[j] = swap;
     }
     return t;
   }

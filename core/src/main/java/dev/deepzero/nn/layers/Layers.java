@@ -15,7 +15,7 @@ public final class Layers {
 
   /** The type names this registry knows. */
   public static final List<String> TYPES = List.of("Sequential", "Linear", "Relu", "LeakyRelu", "Sigmoid", "Tanh",
-      "Softmax", "Identity", "Flatten", "Dropout", "BatchNorm");
+      "Softmax", "Identity", "Flatten", "Dropout", "BatchNorm", "Conv2d", "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d");
 
   private Layers() {}
 
@@ -54,6 +54,15 @@ public final class Layers {
         return new BatchNorm(config.intOption("channels"),
             config.floatOption("epsilon", BatchNorm.DEFAULT_EPSILON),
             config.floatOption("momentum", BatchNorm.DEFAULT_MOMENTUM));
+      case "Conv2d":
+        return new Conv2d(config.intOption("in"), config.intOption("out"), config.intOption("kernel"),
+            config.intOption("stride"), config.intOption("padding"), rng);
+      case "MaxPool2d":
+        return new MaxPool2d(config.intOption("kernel"), config.intOption("stride"), config.intOption("padding"));
+      case "AvgPool2d":
+        return new AvgPool2d(config.intOption("kernel"), config.intOption("stride"), config.intOption("padding"));
+      case "GlobalAvgPool2d":
+        return new GlobalAvgPool2d();
       default:
         throw new IllegalArgumentException("unknown layer type '" + config.type() + "'; known types: "
             + String.join(", ", TYPES));

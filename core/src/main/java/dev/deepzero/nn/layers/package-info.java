@@ -2,7 +2,9 @@
  * The layers: {@link dev.deepzero.nn.layers.Linear} (the articles' Affine), activations
  * ({@link dev.deepzero.nn.layers.Relu}, {@link dev.deepzero.nn.layers.LeakyRelu},
  * {@link dev.deepzero.nn.layers.Sigmoid}, {@link dev.deepzero.nn.layers.Tanh},
- * {@link dev.deepzero.nn.layers.Softmax}, {@link dev.deepzero.nn.layers.Identity}), shape and regularisation
+ * {@link dev.deepzero.nn.layers.Softmax}, {@link dev.deepzero.nn.layers.Identity}), convolution and pooling
+ * ({@link dev.deepzero.nn.layers.Conv2d}, {@link dev.deepzero.nn.layers.MaxPool2d},
+ * {@link dev.deepzero.nn.layers.AvgPool2d}, {@link dev.deepzero.nn.layers.GlobalAvgPool2d}), shape and regularisation
  * layers ({@link dev.deepzero.nn.layers.Flatten}, {@link dev.deepzero.nn.layers.Dropout},
  * {@link dev.deepzero.nn.layers.BatchNorm}), and {@link dev.deepzero.nn.layers.Activations}, which builds an
  * activation from its name as the articles' {@code get_act} does.

@@ -1,0 +1,111 @@
+package dev.deepzero.nn.layers;
+
+import dev.deepzero.nn.Layer;
+import dev.deepzero.nn.LayerConfig;
+import dev.deepzero.nn.Mode;
+import dev.deepzero.tensor.Tensor;
+
+/**
+ * Max pooling over square windows, the articles' Pooling layer; it remembers where each maximum was.
+ *
+ * <pre>
+ * y[n, c, oy, ox] = max_{ky, kx} x[n, c, oy·S - P + ky, ox·S - P + kx]   (padding is -∞: never the max)
+ * Shape: input [N, C, H, W] -> output [N, C, OH, OW],  OH = (H + 2P - K)/S + 1,  OW = (W + 2P - K)/S + 1
+ * backward: gradInput[argmax of window] += gradOutput[window], 0 elsewhere
+ * </pre>
+ *
+ * <p>On ties the first maximum in row-major window order wins, as in the articles' {@code np.argmax}; a NaN
+ * counts as the maximum, so it propagates. Overlapping windows ({@code S < K}) add their gradients into a
+ * shared argmax.
+ */
+public final class MaxPool2d implements Layer {
+
+  private final int kernelSize;
+  private final int stride;
+  private final int padding;
+  private int[] argmax;
+  private int[] inputShape;
+  private int[] outputShape;
+
+  /** Non-overlapping pooling: stride = kernel, no padding, as {@code MaxPool2d(2)} halves H and W. */
+  public MaxPool2d(int kernelSize) {
+    this(kernelSize, kernelSize, 0);
+  }
+
+  /**
+   * @param kernelSize K
+   * @param stride S
+   * @param padding P, at most K/2
+   */
+  public MaxPool2d(int kernelSize, int stride, int padding) {
+    PoolWindows.checkOptions("MaxPool2d", kernelSize, stride, padding);
+    this.kernelSize = kernelSize;
+    this.stride = stride;
+    this.padding = padding;
+  }
+
+  @Override
+  public Tensor forward(Tensor x, Mode mode) {
+    PoolWindows win = PoolWindows.of("MaxPool2d", x, kernelSize, stride, padding);
+    int[] outShape = win.outputShape(x.dim(0));
+    Tensor out = Tensor.zeros(outShape);
+    float[] in = x.data();
+    float[] y = out.data();
+    int[] arg = new int[y.length];
+    int w = x.dim(3);
+    int planes = x.dim(0) * x.dim(1);
+    int ow = win.colLo.length;
+    int o = 0;
+    for (int plane = 0; plane < planes; plane++) {
+      int base = plane * win.inPlane();
+      for (int oy = 0; oy < win.rowLo.length; oy++) {
+        for (int ox = 0; ox < ow; ox++, o++) {
+          int xLo = win.colLo[ox];
+          int xHi = win.colHi[ox];
+          int best = base + win.rowLo[oy] * w + xLo;
+          float bestValue = in[best];
+          for (int iy = win.rowLo[oy]; iy < win.rowHi[oy]; iy++) {
+            int row = base + iy * w;
+            for (int ix = xLo; ix < xHi; ix++) {
+              float v = in[row + ix];
+              if (v > bestValue || (v != v && bestValue == bestValue)) {
+                bestValue = v;
+                best = row + ix;
+              }
+            }
+          }
+          y[o] = bestValue;
+          arg[o] = best;
+        }
+      }
+    }
+    argmax = arg;
+    inputShape = x.shape();
+    outputShape = outShape;
+    return out;
+  }
+
+  @Override
+  public Tensor backward(Tensor gradOutput) {
+    // The cached state is the argmax, not a tensor: pass gradOutput as the "cached" value once forward ran.
+    Cache.checkBackward("MaxPool2d", argmax == null ? null : gradOutput, outputShape, gradOutput);
+    int[] arg = argmax;
+    Tensor gradInput = Tensor.zeros(inputShape);
+    float[] gi = gradInput.data();
+    float[] g = gradOutput.data();
+    for (int o = 0; o < g.length; o++) {
+      gi[arg[o]] += g[o];
+    }
+    return gradInput;
+  }
+
+  @Override
+  public LayerConfig config() {
+    return LayerConfig.of("MaxPool2d", "kernel", kernelSize, "stride", stride, "padding", padding);
+  }
+
+  @Override
+  public String toString() {
+    return "MaxPool2d(kernel " + kernelSize + ", stride " + stride + ", padding " + padding + ")";
+  }
+}

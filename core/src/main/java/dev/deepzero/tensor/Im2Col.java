@@ -1,0 +1,268 @@
+package dev.deepzero.tensor;
+
+import java.util.Arrays;
+
+/**
+ * im2col and col2im: unfold the sliding windows of a convolution into the columns of a matrix, so that the
+ * convolution becomes one matrix product (the "Deep Learning from Scratch" and Caffe approach).
+ *
+ * <p>Column layout, for one image {@code x [C, H, W]} and a {@link Geometry} {@code g}:
+ * <pre>
+ * col [C·KH·KW, OH·OW],  row r = (c·KH + ky)·KW + kx,  column q = oy·OW + ox
+ * col[r][q] = x[c][oy·SH - PH + ky][ox·SW - PW + kx]   (0 where that index falls in the padding)
+ * OH = (H + 2·PH - KH) / SH + 1,  OW = (W + 2·PW - KW) / SW + 1
+ * </pre>
+ * The rows follow the order of a PyTorch weight {@code [F, C, KH, KW]} flattened to {@code [F, C·KH·KW]}, so
+ * {@code W · col} is the convolution output {@code [F, OH·OW]}, which is one image of an NCHW tensor. Each
+ * image's block may sit at any offset of a wider matrix (row stride {@code ldCol >= OH·OW}), so several images
+ * can share one matrix side by side.
+ *
+ * <p>{@link #col2im} is the adjoint: it <em>adds</em> each column entry back into the pixel it came from, so
+ * a pixel covered by several windows (stride below the kernel size) receives the sum of their gradients.
+ */
+public final class Im2Col {
+
+  private Im2Col() {}
+
+  /**
+   * The shape of a 2-D sliding-window operation on a {@code [C, H, W]} image: kernel, stride and zero padding
+   * for each axis.
+   *
+   * @param channels C
+   * @param height H, the unpadded input height
+   * @param width W, the unpadded input width
+   * @param kernelH KH
+   * @param kernelW KW
+   * @param strideH SH
+   * @param strideW SW
+   * @param padH PH, added above and below
+   * @param padW PW, added left and right
+   */
+  public record Geometry(int channels, int height, int width, int kernelH, int kernelW, int strideH, int strideW,
+      int padH, int padW) {
+
+    /**
+     * Checks that every size is positive (padding non-negative) and that the kernel fits the padded input.
+     *
+     * @throws IllegalArgumentException naming the offending sizes
+     */
+    public Geometry {
+      if (channels <= 0 || height <= 0 || width <= 0 || kernelH <= 0 || kernelW <= 0 || strideH <= 0
+          || strideW <= 0 || padH < 0 || padW < 0) {
+        throw new IllegalArgumentException("window geometry: need positive channels, input, kernel and stride and"
+            + " non-negative padding; got " + describe(channels, height, width, kernelH, kernelW, strideH, strideW,
+            padH, padW));
+      }
+      if (kernelH > height + 2 * padH || kernelW > width + 2 * padW) {
+        throw new IllegalArgumentException("window geometry: kernel " + kernelH + "x" + kernelW
+            + " is larger than the padded input " + (height + 2 * padH) + "x" + (width + 2 * padW) + " ("
+            + describe(channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW) + ")");
+      }
+    }
+
+    /** A geometry with the same kernel, stride and padding on both axes. */
+    public static Geometry square(int channels, int height, int width, int kernel, int stride, int padding) {
+      return new Geometry(channels, height, width, kernel, kernel, stride, stride, padding, padding);
+    }
+
+    /** OH = (H + 2·PH - KH) / SH + 1. */
+    public int outHeight() {
+      return (height + 2 * padH - kernelH) / strideH + 1;
+    }
+
+    /** OW = (W + 2·PW - KW) / SW + 1. */
+    public int outWidth() {
+      return (width + 2 * padW - kernelW) / strideW + 1;
+    }
+
+    /** The rows of one image's column matrix: C·KH·KW. */
+    public int colRows() {
+      return channels * kernelH * kernelW;
+    }
+
+    /** The columns of one image's column matrix: OH·OW. */
+    public int colCols() {
+      return outHeight() * outWidth();
+    }
+
+    /** The elements of one input image: C·H·W. */
+    public int imageSize() {
+      return channels * height * width;
+    }
+
+    @Override
+    public String toString() {
+      return describe(channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW);
+    }
+
+    private static String describe(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw) {
+      return "input [" + c + ", " + h + ", " + w + "], kernel " + kh + "x" + kw + ", stride " + sh + "x" + sw
+          + ", padding " + ph + "x" + pw;
+    }
+  }
+
+  /**
+   * Unfolds a batch {@code [N, C, H, W]} into {@code [C·KH·KW, N·OH·OW]}: image {@code n} fills columns
+   * {@code [n·OH·OW, (n+1)·OH·OW)}.
+   *
+   * @param x Not modified
+   * @throws IllegalArgumentException if {@code x} is not {@code [N, C, H, W]} with the geometry's C, H and W
+   */
+  public static Tensor im2col(Tensor x, Geometry g) {
+    int n = checkBatch("im2col", x, g);
+    int cols = g.colCols();
+    Tensor col = Tensor.zeros(g.colRows(), n * cols);
+    for (int i = 0; i < n; i++) {
+      unfold(x.data(), i * g.imageSize(), g, col.data(), i * cols, n * cols);
+    }
+    return col;
+  }
+
+  /**
+   * Folds {@code [C·KH·KW, N·OH·OW]} back into a batch {@code [N, C, H, W]}, summing overlapping entries: the
+   * adjoint of {@link #im2col(Tensor, Geometry)}.
+   *
+   * @param col Not modified
+   * @param batch N
+   * @throws IllegalArgumentException if {@code col} is not {@code [C·KH·KW, N·OH·OW]}
+   */
+  public static Tensor col2im(Tensor col, int batch, Geometry g) {
+    int cols = g.colCols();
+    if (batch <= 0 || col.rank() != 2 || col.dim(0) != g.colRows() || col.dim(1) != batch * cols) {
+      throw new IllegalArgumentException("col2im: columns " + col.shapeString() + " do not match batch " + batch
+          + " and " + g + ": expected [" + g.colRows() + ", " + batch * cols + "]");
+    }
+    Tensor x = Tensor.zeros(batch, g.channels(), g.height(), g.width());
+    for (int i = 0; i < batch; i++) {
+      foldAdd(col.data(), i * cols, batch * cols, g, x.data(), i * g.imageSize());
+    }
+    return x;
+  }
+
+  /**
+   * Unfolds one image {@code x[xOff .. xOff + C·H·W)} into the block {@code [C·KH·KW, OH·OW]} that starts at
+   * {@code col[colOff]} with row stride {@code ldCol}; every entry of the block is written (padding as 0).
+   *
+   * @param x Not modified
+   * @param col Modified: only the block
+   * @throws IllegalArgumentException if the image or the block does not fit its array
+   */
+  public static void unfold(float[] x, int xOff, Geometry g, float[] col, int colOff, int ldCol) {
+    checkFlat("unfold", x, xOff, g, col, colOff, ldCol);
+    int h = g.height;
+    int w = g.width;
+    int oh = g.outHeight();
+    int ow = g.outWidth();
+    int sh = g.strideH;
+    int sw = g.strideW;
+    int r = 0;
+    for (int c = 0; c < g.channels; c++) {
+      int plane = xOff + c * h * w;
+      for (int ky = 0; ky < g.kernelH; ky++) {
+        // Output rows whose input row oy·SH - PH + ky is inside the image: [oyLo, oyHi).
+        int oyLo = firstInside(g.padH - ky, sh);
+        int oyHi = Math.min(oh, lastInside(h - 1 + g.padH - ky, sh) + 1);
+        for (int kx = 0; kx < g.kernelW; kx++, r++) {
+          int oxLo = Math.min(ow, firstInside(g.padW - kx, sw));
+          int oxHi = Math.max(oxLo, Math.min(ow, lastInside(w - 1 + g.padW - kx, sw) + 1));
+          int rowBase = colOff + r * ldCol;
+          if (oyHi <= oyLo) {
+            Arrays.fill(col, rowBase, rowBase + oh * ow, 0f);
+            continue;
+          }
+          Arrays.fill(col, rowBase, rowBase + oyLo * ow, 0f);
+          for (int oy = oyLo; oy < oyHi; oy++) {
+            int dst = rowBase + oy * ow;
+            // src is where ox = 0 would read; only [oxLo, oxHi) is inside the image.
+            int src = plane + (oy * sh - g.padH + ky) * w - g.padW + kx;
+            Arrays.fill(col, dst, dst + oxLo, 0f);
+            if (sw == 1) {
+              System.arraycopy(x, src + oxLo, col, dst + oxLo, oxHi - oxLo);
+            } else {
+              for (int ox = oxLo; ox < oxHi; ox++) {
+                col[dst + ox] = x[src + ox * sw];
+              }
+            }
+            Arrays.fill(col, dst + oxHi, dst + ow, 0f);
+          }
+          Arrays.fill(col, rowBase + oyHi * ow, rowBase + oh * ow, 0f);
+        }
+      }
+    }
+  }
+
+  /**
+   * Adds the block {@code [C·KH·KW, OH·OW]} at {@code col[colOff]} (row stride {@code ldCol}) into one image
+   * {@code dst[dstOff .. dstOff + C·H·W)}: each entry goes to the pixel {@link #unfold} read it from, and
+   * entries from the padding are dropped.
+   *
+   * @param col Not modified
+   * @param dst Modified: accumulated into, not overwritten
+   * @throws IllegalArgumentException if the image or the block does not fit its array
+   */
+  public static void foldAdd(float[] col, int colOff, int ldCol, Geometry g, float[] dst, int dstOff) {
+    checkFlat("foldAdd", dst, dstOff, g, col, colOff, ldCol);
+    int h = g.height;
+    int w = g.width;
+    int oh = g.outHeight();
+    int ow = g.outWidth();
+    int sh = g.strideH;
+    int sw = g.strideW;
+    int r = 0;
+    for (int c = 0; c < g.channels; c++) {
+      int plane = dstOff + c * h * w;
+      for (int ky = 0; ky < g.kernelH; ky++) {
+        int oyLo = firstInside(g.padH - ky, sh);
+        int oyHi = Math.min(oh, lastInside(h - 1 + g.padH - ky, sh) + 1);
+        for (int kx = 0; kx < g.kernelW; kx++, r++) {
+          int oxLo = Math.min(ow, firstInside(g.padW - kx, sw));
+          int oxHi = Math.max(oxLo, Math.min(ow, lastInside(w - 1 + g.padW - kx, sw) + 1));
+          int rowBase = colOff + r * ldCol;
+          for (int oy = oyLo; oy < oyHi; oy++) {
+            int src = rowBase + oy * ow;
+            int to = plane + (oy * sh - g.padH + ky) * w - g.padW + kx;
+            if (sw == 1) {
+              for (int ox = oxLo; ox < oxHi; ox++) {
+                dst[to + ox] += col[src + ox];
+              }
+            } else {
+              for (int ox = oxLo; ox < oxHi; ox++) {
+                dst[to + ox * sw] += col[src + ox];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The first output index o >= 0 with o·stride >= offset, i.e. ceil(offset / stride) clamped at 0. */
+  private static int firstInside(int offset, int stride) {
+    return offset <= 0 ? 0 : (offset + stride - 1) / stride;
+  }
+
+  /** The last output index o with o·stride <= limit, i.e. floor(limit / stride); -1 when limit is negative. */
+  private static int lastInside(int limit, int stride) {
+    return Math.floorDiv(limit, stride);
+  }
+
+  private static int checkBatch(String op, Tensor x, Geometry g) {
+    if (x.rank() != 4 || x.dim(1) != g.channels() || x.dim(2) != g.height() || x.dim(3) != g.width()) {
+      throw new IllegalArgumentException(op + ": input " + x.shapeString() + " does not match " + g
+          + ": expected [N, " + g.channels() + ", " + g.height() + ", " + g.width() + "]");
+    }
+    return x.dim(0);
+  }
+
+  private static void checkFlat(String op, float[] image, int imageOff, Geometry g, float[] col, int colOff,
+      int ldCol) {
+    int cols = g.colCols();
+    long colEnd = colOff + (long) (g.colRows() - 1) * ldCol + cols;
+    if (imageOff < 0 || (long) imageOff + g.imageSize() > image.length || colOff < 0 || ldCol < cols
+        || colEnd > col.length) {
+      throw new IllegalArgumentException(op + ": image at " + imageOff + " of " + image.length
+          + " floats or column block [" + g.colRows() + ", " + cols + "] at " + colOff + " with row stride " + ldCol
+          + " of " + col.length + " floats does not fit (" + g + ")");
+    }
+  }
+}
