@@ -163,8 +163,8 @@ public final class IdxReader {
       }
       String shape = dimsText(dims);
       if (payload > MAX_PAYLOAD) {
-        throw new DataFileException(name, 4, "dimensions " + shape + " make a payload over 2 GB, which deepzero"
-            + " cannot hold in one array");
+        throw new DataFileException(name, 4, "dimensions " + shape + " (at byte offset 4" + where
+            + ") make a payload over 2 GB, which deepzero cannot hold in one array; is the header damaged?");
       }
       byte[] values = new byte[(int) payload];
       got = fill(values, "the payload");
