@@ -3,10 +3,14 @@ package dev.deepzero.data;
 import dev.deepzero.data.IdxReader.IdxData;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,7 +115,7 @@ public final class Downloader {
         try {
           Files.copy(Path.of(url), file);
         } catch (IOException e) {
-          throw new IOException("could not copy " + url + ": " + describe(e), e);
+          throw new IOException("could not copy " + url + ": " + describe(url, e), e);
         }
       }
       case "http", "https" -> fetchHttp(url, file);
@@ -129,7 +133,7 @@ public final class Downloader {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("download of " + url + " interrupted");
     } catch (IOException e) {
-      throw new IOException("could not download " + url + ": " + describe(e) + "; check the network connection,"
+      throw new IOException("could not download " + url + ": " + describe(url, e) + "; check the network connection,"
           + " or copy the four files into the folder yourself and use --data DIR", e);
     }
     if (response.statusCode() != 200) {
@@ -167,17 +171,24 @@ public final class Downloader {
   }
 
   /**
-   * The first message along the exception's cause chain, with the type names on the way; a refused connection
-   * or an unknown host often carries no message of its own.
+   * Why {@code url} could not be fetched, in words: the JDK often reports a refused connection or an unknown
+   * host as a chain of exceptions without messages.
    */
-  private static String describe(Throwable e) {
-    StringBuilder types = new StringBuilder();
+  private static String describe(URI url, Throwable e) {
+    String host = url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort());
     for (Throwable t = e; t != null; t = t.getCause()) {
-      types.append(types.length() == 0 ? "" : " / ").append(t.getClass().getSimpleName());
-      if (t.getMessage() != null && !t.getMessage().isBlank()) {
-        return types + ": " + t.getMessage();
+      if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+        return "unknown host " + url.getHost() + " (no network, or no name service)";
+      }
+      if (t instanceof HttpTimeoutException) {
+        return "timed out connecting to " + host;
       }
     }
-    return types.toString();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+      }
+    }
+    return e instanceof ConnectException ? "cannot connect to " + host : e.getClass().getSimpleName();
   }
 }
