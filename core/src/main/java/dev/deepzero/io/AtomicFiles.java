@@ -1,0 +1,74 @@
+package dev.deepzero.io;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Replaces a file all at once: the content goes to a temporary file in the same directory, is forced to the
+ * disk, and is then renamed over the target. A reader (or a crash) sees either the old file or the complete new
+ * one, never a half-written file; if writing fails, the temporary file is deleted and the old file is untouched.
+ */
+public final class AtomicFiles {
+
+  /** The suffix of the temporary files, so that a leftover from a killed process is recognisable. */
+  public static final String TEMP_SUFFIX = ".tmp";
+
+  private AtomicFiles() {}
+
+  /** Writes the new content of a file. */
+  @FunctionalInterface
+  public interface Content {
+    /**
+     * Writes everything to {@code channel}, which is positioned at 0 of an empty file.
+     *
+     * @param channel Modified
+     */
+    void writeTo(FileChannel channel) throws IOException;
+  }
+
+  /**
+   * Replaces {@code target} with what {@code content} writes.
+   *
+   * @throws IOException if writing, forcing or renaming fails; the target then keeps its old content
+   */
+  public static void write(Path target, Content content) throws IOException {
+    Path absolute = target.toAbsolutePath();
+    Path dir = absolute.getParent();
+    // Same directory: a rename within one file system is atomic, across file systems it is a copy.
+    Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", TEMP_SUFFIX);
+    try {
+      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        content.writeTo(ch);
+        ch.force(true);
+      }
+      try {
+        Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("cannot replace " + target + " atomically: " + e.getMessage(), e);
+      }
+    } catch (Throwable t) {
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException cleanup) {
+        t.addSuppressed(cleanup);
+      }
+      throw t;
+    }
+    forceDirectory(dir);
+  }
+
+  /** Makes the rename itself durable where the platform allows it (Linux, macOS; not Windows). */
+  private static void forceDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // Some platforms cannot open a directory; the new file is complete either way, only the rename's
+      // durability across a power cut is then up to the file system.
+    }
+  }
+}

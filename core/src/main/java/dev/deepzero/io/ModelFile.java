@@ -1,0 +1,273 @@
+package dev.deepzero.io;
+
+import dev.deepzero.nn.Layer;
+import dev.deepzero.nn.LayerConfig;
+import dev.deepzero.nn.StateDicts;
+import dev.deepzero.nn.layers.Layers;
+import dev.deepzero.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A model in one file: its architecture and its weights, as a safetensors file (see {@link SafeTensors}) that
+ * other tools can read.
+ *
+ * <ul>
+ *   <li>The tensors are the model's {@link Layer#stateDict()} in float32, under the same names
+ *       ({@code "0.weight"}, {@code "3.running_mean"}).
+ *   <li>{@code __metadata__} holds {@code "deepzero.format": "1"}, {@code "deepzero.architecture"}: the JSON of
+ *       {@link Layer#config()} (each layer is {@code {"type": .., "options": {..}}}), and the caller's own
+ *       strings. Keys starting with {@code "deepzero."} are reserved.
+ *   <li>Tensors whose names start with {@code "optimizer."} are a {@link Checkpoint}'s training state; loading
+ *       a model ignores them, so a checkpoint is also a model file.
+ * </ul>
+ *
+ * <p>Saving is atomic: an interrupted save leaves the previous file as it was. Loading rebuilds the layers with
+ * {@link Layers#fromConfig} and copies the weights strictly: every problem (a missing, unexpected or mis-shaped
+ * tensor, an unknown layer type, a file that holds weights only) is an {@link IllegalArgumentException} whose
+ * message starts with the file name.
+ */
+public final class ModelFile {
+
+  /** The metadata key of the format version. */
+  public static final String FORMAT_KEY = "deepzero.format";
+  /** The format version this class writes and reads. */
+  public static final String FORMAT_VERSION = "1";
+  /** The metadata key of the architecture JSON. */
+  public static final String ARCHITECTURE_KEY = "deepzero.architecture";
+  /** The prefix of the metadata keys deepzero reserves for itself. */
+  public static final String RESERVED_PREFIX = "deepzero.";
+  /** The conventional metadata key of the model's name, such as {@code "mlp"}. */
+  public static final String MODEL_NAME_KEY = "model";
+  /** The conventional metadata key of a description of the training data. */
+  public static final String DATA_KEY = "data";
+  /** The conventional metadata key of the class names, as a JSON array of strings. */
+  public static final String CLASSES_KEY = "classes";
+
+  /** The prefix of the tensors that are training state, not weights. */
+  static final String OPTIMIZER_PREFIX = "optimizer.";
+
+  /** The seed of layers that draw random numbers while training (Dropout) when the caller gives none. */
+  private static final long DEFAULT_SEED = 0;
+
+  private ModelFile() {}
+
+  /**
+   * A loaded model and its metadata.
+   *
+   * @param model the rebuilt model holding the saved weights
+   * @param metadata the caller's metadata as saved, without the reserved {@code "deepzero."} keys
+   */
+  public record LoadedModel(Layer model, Map<String, String> metadata) {}
+
+  /**
+   * Saves {@code model}'s architecture and weights with {@code metadata} to {@code file}, atomically.
+   *
+   * @param model Not modified
+   * @param metadata Not modified; keys must not start with {@code "deepzero."}
+   * @throws IllegalArgumentException for a reserved metadata key, or an architecture that JSON cannot hold
+   * @throws IOException if writing fails; {@code file} then keeps its old content
+   */
+  public static void save(Path file, Layer model, Map<String, String> metadata) throws IOException {
+    SafeTensors.write(file, weights(model), metadata(model, metadata));
+  }
+
+  /** {@link #load(Path, SplittableRandom)} with a fixed seed for the layers that draw random numbers. */
+  public static LoadedModel load(Path file) throws IOException {
+    return load(file, new SplittableRandom(DEFAULT_SEED));
+  }
+
+  /**
+   * Loads a model saved by {@link #save} (or a {@link Checkpoint}).
+   *
+   * @param rng seeds the generators of layers that draw random numbers while training, such as Dropout's masks
+   *     (the weights it would draw are replaced by the file's)
+   * @throws IllegalArgumentException naming the file: not a valid safetensors file, no deepzero architecture
+   *     (weights only: use {@link #loadWeights}), another format version, an unknown layer type, or tensors
+   *     that do not match the architecture
+   * @throws IOException if the file cannot be read
+   */
+  public static LoadedModel load(Path file, SplittableRandom rng) throws IOException {
+    SafeTensors.Contents contents = SafeTensors.read(file);
+    return new LoadedModel(build(file, contents, rng), userMetadata(contents.metadata()));
+  }
+
+  /**
+   * Copies the weights of {@code file} into {@code model}, strictly: for safetensors files written by other tools
+   * (such as PyTorch's {@code save_file(model.state_dict())}) whose tensor names follow the same scheme.
+   * Tensors named {@code "optimizer.*"} are ignored.
+   *
+   * @param model Modified: its parameters and buffers
+   * @throws IllegalArgumentException naming the file and every missing, unexpected or mis-shaped tensor; the
+   *     model is then unchanged
+   */
+  public static void loadWeights(Path file, Layer model) throws IOException {
+    loadWeights(file, SafeTensors.read(file).tensors(), model);
+  }
+
+  // ---------------------------------------------------------------- shared with Checkpoint
+
+  /** The model's state dict, checked against the reserved optimizer prefix. */
+  static Map<String, Tensor> weights(Layer model) {
+    Map<String, Tensor> state = model.stateDict();
+    for (String key : state.keySet()) {
+      if (key.startsWith(OPTIMIZER_PREFIX)) {
+        throw new IllegalArgumentException("cannot save a model whose state-dict key '" + key + "' starts with '"
+            + OPTIMIZER_PREFIX + "', which model files reserve for training state");
+      }
+    }
+    return state;
+  }
+
+  /** The caller's metadata plus the format and architecture entries. */
+  static Map<String, String> metadata(Layer model, Map<String, String> user) {
+    for (String key : user.keySet()) {
+      if (key.startsWith(RESERVED_PREFIX)) {
+        throw new IllegalArgumentException("metadata key '" + key + "' starts with '" + RESERVED_PREFIX
+            + "', which deepzero reserves");
+      }
+    }
+    Map<String, String> all = new LinkedHashMap<>();
+    all.put(FORMAT_KEY, FORMAT_VERSION);
+    all.put(ARCHITECTURE_KEY, Json.write(toJson(model.config())));
+    all.putAll(user);
+    return all;
+  }
+
+  /** The metadata without the reserved keys. */
+  static Map<String, String> userMetadata(Map<String, String> metadata) {
+    Map<String, String> user = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : metadata.entrySet()) {
+      if (!e.getKey().startsWith(RESERVED_PREFIX)) {
+        user.put(e.getKey(), e.getValue());
+      }
+    }
+    return user;
+  }
+
+  /** The model described by the file's architecture, holding the file's weights. */
+  static Layer build(Path file, SafeTensors.Contents contents, SplittableRandom rng) {
+    Map<String, String> metadata = contents.metadata();
+    String format = metadata.get(FORMAT_KEY);
+    String architecture = metadata.get(ARCHITECTURE_KEY);
+    if (format == null && architecture == null) {
+      throw new IllegalArgumentException(file + ": holds weights only (" + contents.tensors().size()
+          + " tensors) and no deepzero architecture ('" + ARCHITECTURE_KEY + "' in __metadata__); it was probably "
+          + "written by another tool such as PyTorch. Build the model in code and use ModelFile.loadWeights");
+    }
+    if (format == null || architecture == null) {
+      throw new IllegalArgumentException(file + ": '" + (format == null ? FORMAT_KEY : ARCHITECTURE_KEY)
+          + "' is missing from __metadata__, which a deepzero model file always has");
+    }
+    if (!FORMAT_VERSION.equals(format)) {
+      throw new IllegalArgumentException(file + ": deepzero model format '" + format + "'; this version reads "
+          + "format " + FORMAT_VERSION);
+    }
+    Layer model;
+    try {
+      model = Layers.fromConfig(fromJson(Json.parse(architecture), "architecture"), rng);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": cannot rebuild the model from '" + ARCHITECTURE_KEY + "': "
+          + e.getMessage(), e);
+    }
+    loadWeights(file, contents.tensors(), model);
+    return model;
+  }
+
+  private static void loadWeights(Path file, Map<String, Tensor> tensors, Layer model) {
+    Map<String, Tensor> weights = new LinkedHashMap<>();
+    for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+      if (!e.getKey().startsWith(OPTIMIZER_PREFIX)) {
+        weights.put(e.getKey(), e.getValue());
+      }
+    }
+    try {
+      StateDicts.load(model.stateDict(), weights);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": the weights do not fit the model: " + e.getMessage(), e);
+    }
+  }
+
+  // ---------------------------------------------------------------- architecture <-> JSON
+
+  /** A layer config as JSON values: {@code {"type": .., "options": {..}}}. */
+  static Map<String, Object> toJson(LayerConfig config) {
+    Map<String, Object> options = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : config.options().entrySet()) {
+      Object v = e.getValue();
+      if (v instanceof List) {
+        List<Object> layers = new ArrayList<>();
+        for (Object item : (List<?>) v) {
+          if (!(item instanceof LayerConfig)) {
+            throw new IllegalArgumentException(config.type() + ": option '" + e.getKey()
+                + "' is a list of something other than layer configs: " + item);
+          }
+          layers.add(toJson((LayerConfig) item));
+        }
+        v = layers;
+      } else if (!(v instanceof Number || v instanceof String || v instanceof Boolean || v instanceof int[])) {
+        throw new IllegalArgumentException(config.type() + ": option '" + e.getKey() + "' has a value a model file "
+            + "cannot hold: " + v);
+      }
+      options.put(e.getKey(), v);
+    }
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("type", config.type());
+    json.put("options", options);
+    return json;
+  }
+
+  /**
+   * The layer config of parsed JSON; {@code path} locates it in the tree for error messages. Integers that fit
+   * become {@link Integer}s, arrays of integers {@code int[]}, arrays of objects lists of configs.
+   */
+  static LayerConfig fromJson(Object json, String path) {
+    if (!(json instanceof Map) || !(((Map<?, ?>) json).get("type") instanceof String)
+        || !(((Map<?, ?>) json).get("options") instanceof Map) || ((Map<?, ?>) json).size() != 2) {
+      throw new IllegalArgumentException(path + " must be {\"type\": <string>, \"options\": {..}}, got "
+          + Json.write(json));
+    }
+    Map<?, ?> map = (Map<?, ?>) json;
+    String type = (String) map.get("type");
+    Map<String, Object> options = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : ((Map<?, ?>) map.get("options")).entrySet()) {
+      String name = (String) e.getKey();
+      options.put(name, optionFromJson(e.getValue(), path + " (" + type + ") option '" + name + "'"));
+    }
+    return new LayerConfig(type, options);
+  }
+
+  private static Object optionFromJson(Object v, String path) {
+    if (v instanceof Long && (Long) v >= Integer.MIN_VALUE && (Long) v <= Integer.MAX_VALUE) {
+      return ((Long) v).intValue();
+    }
+    if (v instanceof Number || v instanceof String || v instanceof Boolean) {
+      return v;
+    }
+    if (v instanceof List) {
+      List<?> list = (List<?>) v;
+      if (!list.isEmpty() && list.stream().allMatch(item -> item instanceof Map)) {
+        List<LayerConfig> layers = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+          layers.add(fromJson(list.get(i), path + "[" + i + "]"));
+        }
+        return layers;
+      }
+      int[] ints = new int[list.size()];
+      for (int i = 0; i < ints.length; i++) {
+        Object item = optionFromJson(list.get(i), path + "[" + i + "]");
+        if (!(item instanceof Integer)) {
+          throw new IllegalArgumentException(path + " must be a list of integers or of layers, got " + Json.write(v));
+        }
+        ints[i] = (Integer) item;
+      }
+      return ints;
+    }
+    throw new IllegalArgumentException(path + " has an unsupported value " + Json.write(v));
+  }
+}
