@@ -2,6 +2,7 @@ package dev.deepzero.tensor;
 
 import dev.deepzero.kernel.KernelProvider;
 import dev.deepzero.kernel.Kernels;
+import dev.deepzero.kernel.Parallel;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.DoubleUnaryOperator;
@@ -320,7 +321,8 @@ public final class Tensor {
     int m = s[0];
     int n = s[1];
     int k = transA ? a.shape[0] : a.shape[1];
-    K.sgemm(transA, transB, m, n, k, a.data, 0, a.shape[1], b.data, 0, b.shape[1], beta, dst.data, 0, n);
+    Parallel.common().sgemm(K, transA, transB, m, n, k, a.data, 0, a.shape[1], b.data, 0, b.shape[1],
+        beta, dst.data, 0, n);
   }
 
   private static int[] matmulShape(Tensor a, boolean transA, Tensor b, boolean transB) {

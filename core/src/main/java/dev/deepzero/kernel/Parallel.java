@@ -1,0 +1,197 @@
+package dev.deepzero.kernel;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The library's one home for threads: a fixed pool of daemon threads and a deterministic parallel-for.
+ *
+ * <p>{@link #forRange} cuts {@code [0, n)} into contiguous chunks whose bounds depend only on {@code n},
+ * {@code grain} and the thread count, and runs them on the pool and the calling thread. Callers keep results
+ * independent of the thread count by computing each output element inside exactly one chunk, with the same
+ * arithmetic as the single-threaded path; {@link #sgemm} does so for matrix products.
+ *
+ * <p>Lifecycle: {@link #common()} is created on first use, sized to {@link Runtime#availableProcessors()} or to
+ * the system property {@value #PROPERTY}, and lives as long as the JVM (its threads are daemons). Instances made
+ * with {@link #Parallel(int)} are for tests and benchmarks and should be {@link #close() closed}.
+ *
+ * <p>The caller claims chunks too, and waits only for chunks already started by others, so a
+ * {@code forRange} issued from inside a pool thread cannot deadlock: if no worker is free, the caller runs
+ * every chunk itself.
+ */
+public final class Parallel implements AutoCloseable {
+
+  /** System property that sets the thread count of {@link #common()}, such as {@code 1} for serial runs. */
+  public static final String PROPERTY = "dev.deepzero.threads";
+
+  // Below this many multiply-adds a GEMM stays on the caller: waking a worker costs tens of microseconds.
+  private static final long GEMM_PARALLEL_MIN_MACS = 1L << 20;
+  // Chunks of a GEMM are cut at multiples of these many rows / columns: multiples of every register-tile height
+  // (4, 6, 8) and width (16, 32, 64 floats) in use, so that no chunk adds an extra partial tile.
+  private static final int GEMM_ROW_GRAIN = 48;
+  private static final int GEMM_COLUMN_GRAIN = 64;
+
+  /** The work done on one chunk {@code [from, to)} of a range. */
+  @FunctionalInterface
+  public interface RangeBody {
+    /** Processes indices {@code from} (inclusive) to {@code to} (exclusive). */
+    void run(int from, int to);
+  }
+
+  private final int threads;
+  private final ExecutorService pool;
+  private final boolean shared;
+
+  /**
+   * Creates a pool that runs up to {@code threads} chunks at once: {@code threads - 1} daemon workers plus
+   * the calling thread.
+   *
+   * @throws IllegalArgumentException if {@code threads < 1}
+   */
+  public Parallel(int threads) {
+    this(threads, false);
+  }
+
+  private Parallel(int threads, boolean shared) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("Parallel: threads must be >= 1, got " + threads);
+    }
+    this.threads = threads;
+    this.shared = shared;
+    if (threads == 1) {
+      this.pool = null;
+    } else {
+      AtomicInteger count = new AtomicInteger();
+      this.pool = new ThreadPoolExecutor(threads - 1, threads - 1, 0L, TimeUnit.MILLISECONDS,
+          new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "deepzero-worker-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
+    }
+  }
+
+  /** Returns the shared instance, sized by {@value #PROPERTY} or else the number of available processors. */
+  public static Parallel common() {
+    return Holder.COMMON;
+  }
+
+  // Holder idiom: the pool starts on first use, so programs that never multiply big matrices start no threads.
+  private static final class Holder {
+    static final Parallel COMMON = new Parallel(threadsFromProperty(), true);
+  }
+
+  private static int threadsFromProperty() {
+    String value = System.getProperty(PROPERTY);
+    if (value == null || value.isBlank()) {
+      return Runtime.getRuntime().availableProcessors();
+    }
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the message below, which names the property and the bad value
+    }
+    throw new IllegalStateException(PROPERTY + " must be a positive integer, not '" + value + "'");
+  }
+
+  /** Returns the maximum number of chunks run at once. */
+  public int threads() {
+    return threads;
+  }
+
+  /**
+   * Runs {@code body} over {@code [0, n)} cut into at most {@link #threads()} contiguous chunks whose inner
+   * bounds are multiples of {@code grain}; returns when every chunk is done. An exception thrown by a chunk is
+   * rethrown here after all chunks have finished.
+   *
+   * @param grain the smallest chunk worth a thread, and the alignment of chunk bounds; {@code >= 1}
+   * @throws IllegalArgumentException if {@code n < 0} or {@code grain < 1}
+   */
+  public void forRange(int n, int grain, RangeBody body) {
+    if (n < 0 || grain < 1) {
+      throw new IllegalArgumentException("forRange: n = " + n + ", grain = " + grain
+          + ": need n >= 0 and grain >= 1");
+    }
+    int units = (int) ((n + (long) grain - 1) / grain);
+    int chunks = Math.min(threads, units);
+    if (chunks <= 1) {
+      if (n > 0) {
+        body.run(0, n);
+      }
+      return;
+    }
+    AtomicInteger next = new AtomicInteger();
+    CountDownLatch done = new CountDownLatch(chunks);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Runnable worker = () -> {
+      for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+        int from = (int) Math.min(n, (long) c * units / chunks * grain);
+        int to = (int) Math.min(n, (long) (c + 1) * units / chunks * grain);
+        try {
+          body.run(from, to);
+        } catch (Throwable t) {
+          failure.compareAndSet(null, t);
+        } finally {
+          done.countDown();
+        }
+      }
+    };
+    for (int i = 1; i < chunks; i++) {
+      pool.execute(worker);
+    }
+    worker.run();
+    try {
+      done.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("forRange: interrupted while waiting for workers", e);
+    }
+    Throwable t = failure.get();
+    if (t instanceof RuntimeException) {
+      throw (RuntimeException) t;
+    }
+    if (t instanceof Error) {
+      throw (Error) t;
+    }
+  }
+
+  /**
+   * {@link Kernels#sgemm} with the rows of {@code C} (or its columns, when it has few rows) split over the
+   * pool. Every element of {@code C} is computed by one call of {@code kernels.sgemm} on a sub-matrix, and the
+   * kernels' arithmetic for an element does not depend on which sub-matrix it sits in, so the result is
+   * bit-identical for any thread count. Arguments are as in {@link Kernels#sgemm}, and are trusted.
+   *
+   * @param c Modified
+   */
+  public void sgemm(Kernels kernels, boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    if (threads == 1 || (long) m * n * k < GEMM_PARALLEL_MIN_MACS) {
+      kernels.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    } else if (m >= n || m >= 2 * GEMM_ROW_GRAIN) {
+      // op(A) row i starts at a[i * lda] when stored [m, k], at a[i] when stored [k, m].
+      forRange(m, GEMM_ROW_GRAIN, (from, to) -> kernels.sgemm(transA, transB, to - from, n, k,
+          a, aOff + (transA ? from : from * lda), lda, b, bOff, ldb, beta, c, cOff + from * ldc, ldc));
+    } else {
+      // op(B) column j starts at b[j] when stored [k, n], at b[j * ldb] when stored [n, k].
+      forRange(n, GEMM_COLUMN_GRAIN, (from, to) -> kernels.sgemm(transA, transB, m, to - from, k,
+          a, aOff, lda, b, bOff + (transB ? from * ldb : from), ldb, beta, c, cOff + from, ldc));
+    }
+  }
+
+  /** Stops the workers of an instance made with {@link #Parallel(int)}; {@link #common()} ignores this. */
+  @Override
+  public void close() {
+    if (pool != null && !shared) {
+      pool.shutdown();
+    }
+  }
+}

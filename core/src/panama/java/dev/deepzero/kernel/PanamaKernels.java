@@ -1,0 +1,474 @@
+package dev.deepzero.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Kernels} on the Vector API ({@code jdk.incubator.vector}), at the platform's preferred width.
+ * Loaded reflectively by {@link KernelProvider}; tested against {@link ScalarKernels}.
+ *
+ * <p>Elementwise methods do the same IEEE operations as the scalar reference (no fused multiply-add), so they
+ * agree exactly. Reductions keep one partial per lane and differ from the reference by rounding only.
+ *
+ * <p>{@link #sgemm} is blocked in the manner of BLIS / GotoBLAS: {@code op(B)} is packed into zero-padded
+ * panels {@link #NR} columns wide and {@link #KC} deep, {@code op(A)} into panels {@link #MR} rows high when it
+ * is reused across several B panels, and an {@code MR × NR} register tile accumulates with fused multiply-adds.
+ * Packing reads either stored layout, so all four transpose combinations run the same inner loop. Every element
+ * of C gets the same arithmetic on every path (packed or not, any sub-matrix): each block of {@code KC}
+ * consecutive {@code p} is summed with fused multiply-adds in increasing {@code p} into an accumulator that
+ * starts at zero, and block sums are added to C in order, the first after scaling C by beta. This is what
+ * makes {@link Parallel#sgemm} bit-identical for any thread count.
+ */
+final class PanamaKernels implements Kernels {
+
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int VL = S.length();
+
+  /** Rows of the register tile: {@code MR × 2} accumulators, plus two B vectors and a broadcast, fit 32 registers. */
+  static final int MR = 6;
+  /** Columns of the register tile and width of a packed B panel. */
+  static final int NR = 2 * VL;
+  /** Depth of a packed block: one {@code KC × NR} B panel stays in L1 while A panels stream past it. */
+  static final int KC = 256;
+  /** Rows of a packed A block, sized for L2. A multiple of {@link #MR}. */
+  static final int MC = 144;
+  /** Columns of a packed B block. A multiple of {@link #NR}. */
+  static final int NC = 2048;
+  // Below this many multiply-adds, or with fewer rows than a register tile, packing B costs more than it saves.
+  private static final long SMALL_MACS = 1L << 13;
+
+  // Packing buffers, one set per thread, grown on demand; pool threads keep theirs between calls.
+  private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+  /** Per-thread scratch space for {@link #sgemm}. */
+  private static final class Buffers {
+    final float[] packedB = new float[KC * NC];
+    final float[] packedA = new float[MC * KC];
+  }
+
+  PanamaKernels() {}
+
+  @Override
+  public String name() {
+    return "panama";
+  }
+
+  // ---------------------------------------------------------------- sgemm
+
+  @Override
+  public void sgemm(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    if (m == 0 || n == 0) {
+      return;
+    }
+    // Element strides: op(A)[i][p] = a[aOff + i * aRs + p * aCs], op(B)[p][j] = b[bOff + p * bRs + j * bCs].
+    int aRs = transA ? 1 : lda;
+    int aCs = transA ? lda : 1;
+    int bRs = transB ? 1 : ldb;
+    int bCs = transB ? ldb : 1;
+    if (k == 0) {
+      scaleC(beta, c, cOff, ldc, m, n);
+    } else if (m < MR || (long) m * n * k <= SMALL_MACS) {
+      smallGemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, beta, c, cOff, ldc);
+    } else {
+      blockedGemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, beta, c, cOff, ldc);
+    }
+  }
+
+  private static void scaleC(float beta, float[] c, int cOff, int ldc, int m, int n) {
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        int at = cOff + i * ldc + j;
+        c[at] = beta == 0f ? 0f : c[at] * beta;
+      }
+    }
+  }
+
+  private static void blockedGemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs,
+      float[] b, int bOff, int bRs, int bCs, float beta, float[] c, int cOff, int ldc) {
+    Buffers buf = BUFFERS.get();
+    // A is worth packing only when several B panels reuse it.
+    boolean packA = n > NR;
+    for (int jc = 0; jc < n; jc += NC) {
+      int nc = Math.min(NC, n - jc);
+      for (int pc = 0; pc < k; pc += KC) {
+        int kc = Math.min(KC, k - pc);
+        float blockBeta = pc == 0 ? beta : 1f;
+        packB(b, bOff + pc * bRs + jc * bCs, bRs, bCs, kc, nc, buf.packedB);
+        for (int ic = 0; ic < m; ic += MC) {
+          int mc = Math.min(MC, m - ic);
+          int aBase = aOff + ic * aRs + pc * aCs;
+          if (packA) {
+            packA(a, aBase, aRs, aCs, mc, kc, buf.packedA);
+          }
+          for (int jr = 0; jr < nc; jr += NR) {
+            int cols = Math.min(NR, nc - jr);
+            int bp = jr * kc;
+            for (int ir = 0; ir < mc; ir += MR) {
+              int rows = Math.min(MR, mc - ir);
+              int ci = cOff + (ic + ir) * ldc + jc + jr;
+              if (packA) {
+                tile(rows, cols, kc, buf.packedA, ir * kc, 1, MR, buf.packedB, bp, blockBeta, c, ci, ldc);
+              } else {
+                tile(rows, cols, kc, a, aBase + ir * aRs, aRs, aCs, buf.packedB, bp, blockBeta, c, ci, ldc);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Packs {@code op(B)[0, kc) × [0, nc)} into panels of {@link #NR} columns: panel {@code t} holds element
+   * {@code (p, jj)} at {@code t * NR * kc + p * NR + jj}, zero beyond the last column.
+   */
+  private static void packB(float[] b, int base, int rs, int cs, int kc, int nc, float[] dst) {
+    for (int j0 = 0; j0 < nc; j0 += NR) {
+      int cols = Math.min(NR, nc - j0);
+      int panel = j0 * kc;
+      if (cs == 1) {
+        // B stored [k, n]: rows of the panel are contiguous in memory.
+        for (int p = 0; p < kc; p++) {
+          int src = base + p * rs + j0;
+          int to = panel + p * NR;
+          for (int jj = 0; jj < NR; jj += VL) {
+            int w = cols - jj;
+            FloatVector v = w >= VL ? FloatVector.fromArray(S, b, src + jj)
+                : w > 0 ? FloatVector.fromArray(S, b, src + jj, S.indexInRange(0, w)) : FloatVector.zero(S);
+            v.intoArray(dst, to + jj);
+          }
+        }
+      } else {
+        // B stored [n, k]: walk each stored row (a panel column) contiguously.
+        for (int jj = 0; jj < NR; jj++) {
+          int to = panel + jj;
+          if (jj < cols) {
+            int src = base + (j0 + jj) * cs;
+            for (int p = 0; p < kc; p++) {
+              dst[to + p * NR] = b[src + p * rs];
+            }
+          } else {
+            for (int p = 0; p < kc; p++) {
+              dst[to + p * NR] = 0f;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Packs {@code op(A)[0, mc) × [0, kc)} into panels of {@link #MR} rows: panel {@code q} holds element
+   * {@code (r, p)} at {@code q * MR * kc + p * MR + r}. Rows past {@code mc} in the last panel are not written.
+   */
+  private static void packA(float[] a, int base, int rs, int cs, int mc, int kc, float[] dst) {
+    for (int i0 = 0; i0 < mc; i0 += MR) {
+      int rows = Math.min(MR, mc - i0);
+      int panel = i0 * kc;
+      if (cs == 1) {
+        // A stored [m, k]: walk each stored row contiguously.
+        for (int r = 0; r < rows; r++) {
+          int src = base + (i0 + r) * rs;
+          for (int p = 0; p < kc; p++) {
+            dst[panel + p * MR + r] = a[src + p];
+          }
+        }
+      } else {
+        // A stored [k, m]: the panel's rows sit side by side in each stored row.
+        for (int p = 0; p < kc; p++) {
+          int src = base + p * cs + i0 * rs;
+          int to = panel + p * MR;
+          for (int r = 0; r < rows; r++) {
+            dst[to + r] = a[src + r * rs];
+          }
+        }
+      }
+    }
+  }
+
+  /** One register tile of C: {@code rows <= MR}, {@code cols <= NR}, B packed, A at any strides. */
+  private static void tile(int rows, int cols, int kc, float[] a, int ai, int rs, int cs,
+      float[] bp, int bi, float beta, float[] c, int ci, int ldc) {
+    if (rows == MR) {
+      tile6(cols, kc, a, ai, rs, cs, bp, bi, beta, c, ci, ldc);
+    } else {
+      for (int r = 0; r < rows; r++) {
+        tile1(cols, kc, a, ai + r * rs, cs, bp, bi, beta, c, ci + r * ldc);
+      }
+    }
+  }
+
+  private static void tile6(int cols, int kc, float[] a, int ai, int rs, int cs,
+      float[] bp, int bi, float beta, float[] c, int ci, int ldc) {
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c20 = c00;
+    FloatVector c21 = c00;
+    FloatVector c30 = c00;
+    FloatVector c31 = c00;
+    FloatVector c40 = c00;
+    FloatVector c41 = c00;
+    FloatVector c50 = c00;
+    FloatVector c51 = c00;
+    int a0 = ai;
+    int a1 = ai + rs;
+    int a2 = ai + 2 * rs;
+    int a3 = ai + 3 * rs;
+    int a4 = ai + 4 * rs;
+    int a5 = ai + 5 * rs;
+    for (int p = 0; p < kc; p++) {
+      int o = p * cs;
+      int bo = bi + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bo + VL);
+      FloatVector x = FloatVector.broadcast(S, a[a0 + o]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, a[a1 + o]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, a[a2 + o]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, a[a3 + o]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, a[a4 + o]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, a[a5 + o]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+    }
+    update(c00, c01, cols, beta, c, ci);
+    update(c10, c11, cols, beta, c, ci + ldc);
+    update(c20, c21, cols, beta, c, ci + 2 * ldc);
+    update(c30, c31, cols, beta, c, ci + 3 * ldc);
+    update(c40, c41, cols, beta, c, ci + 4 * ldc);
+    update(c50, c51, cols, beta, c, ci + 5 * ldc);
+  }
+
+  private static void tile1(int cols, int kc, float[] a, int ai, int cs,
+      float[] bp, int bi, float beta, float[] c, int ci) {
+    FloatVector c0 = FloatVector.zero(S);
+    FloatVector c1 = c0;
+    for (int p = 0; p < kc; p++) {
+      int bo = bi + p * NR;
+      FloatVector x = FloatVector.broadcast(S, a[ai + p * cs]);
+      c0 = x.fma(FloatVector.fromArray(S, bp, bo), c0);
+      c1 = x.fma(FloatVector.fromArray(S, bp, bo + VL), c1);
+    }
+    update(c0, c1, cols, beta, c, ci);
+  }
+
+  /** Adds one row of a tile's block sums into {@code c[ci, ci + cols)}, scaling the old values by beta. */
+  private static void update(FloatVector s0, FloatVector s1, int cols, float beta, float[] c, int ci) {
+    update(s0, cols, beta, c, ci);
+    update(s1, cols - VL, beta, c, ci + VL);
+  }
+
+  private static void update(FloatVector sum, int width, float beta, float[] c, int ci) {
+    if (width >= VL) {
+      combine(sum, FloatVector.fromArray(S, c, ci), beta).intoArray(c, ci);
+    } else if (width > 0) {
+      VectorMask<Float> mask = S.indexInRange(0, width);
+      combine(sum, FloatVector.fromArray(S, c, ci, mask), beta).intoArray(c, ci, mask);
+    }
+  }
+
+  /** {@code beta·old + sum}, where beta 0 ignores {@code old} (even NaN) and beta 1 skips the multiply. */
+  private static FloatVector combine(FloatVector sum, FloatVector old, float beta) {
+    if (beta == 0f) {
+      return sum;
+    }
+    return beta == 1f ? old.add(sum) : old.mul(beta).add(sum);
+  }
+
+  private static float combine(float sum, float old, float beta) {
+    if (beta == 0f) {
+      return sum;
+    }
+    return beta == 1f ? old + sum : old * beta + sum;
+  }
+
+  /**
+   * Without packing, for problems too small to repay it. Same per-element arithmetic as the blocked path:
+   * when B is stored [k, n] a lane runs the fused multiply-adds of one column; otherwise a scalar loop does.
+   */
+  private static void smallGemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs,
+      float[] b, int bOff, int bRs, int bCs, float beta, float[] c, int cOff, int ldc) {
+    int vectorCols = bCs == 1 ? S.loopBound(n) : 0;
+    for (int i = 0; i < m; i++) {
+      int aRow = aOff + i * aRs;
+      int cRow = cOff + i * ldc;
+      for (int j = 0; j < vectorCols; j += VL) {
+        for (int pc = 0; pc < k; pc += KC) {
+          int pEnd = Math.min(k, pc + KC);
+          FloatVector acc = FloatVector.zero(S);
+          for (int p = pc; p < pEnd; p++) {
+            FloatVector x = FloatVector.broadcast(S, a[aRow + p * aCs]);
+            acc = x.fma(FloatVector.fromArray(S, b, bOff + p * bRs + j), acc);
+          }
+          update(acc, VL, pc == 0 ? beta : 1f, c, cRow + j);
+        }
+      }
+      // scalar tail
+      for (int j = vectorCols; j < n; j++) {
+        int bCol = bOff + j * bCs;
+        for (int pc = 0; pc < k; pc += KC) {
+          int pEnd = Math.min(k, pc + KC);
+          float acc = 0f;
+          for (int p = pc; p < pEnd; p++) {
+            acc = Math.fma(a[aRow + p * aCs], b[bCol + p * bRs], acc);
+          }
+          c[cRow + j] = combine(acc, c[cRow + j], pc == 0 ? beta : 1f);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- reductions
+
+  @Override
+  public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+    FloatVector acc0 = FloatVector.zero(S);
+    FloatVector acc1 = acc0;
+    int i = 0;
+    int bound2 = n - n % (2 * VL);
+    for (; i < bound2; i += 2 * VL) {
+      acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
+      acc1 = FloatVector.fromArray(S, a, aOff + i + VL).fma(FloatVector.fromArray(S, b, bOff + i + VL), acc1);
+    }
+    for (int bound = S.loopBound(n); i < bound; i += VL) {
+      acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
+    }
+    float res = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    // scalar tail
+    for (; i < n; i++) {
+      res = Math.fma(a[aOff + i], b[bOff + i], res);
+    }
+    return res;
+  }
+
+  @Override
+  public float sum(float[] a, int aOff, int n) {
+    FloatVector acc = FloatVector.zero(S);
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += VL) {
+      acc = acc.add(FloatVector.fromArray(S, a, aOff + i));
+    }
+    float res = acc.reduceLanes(VectorOperators.ADD);
+    // scalar tail
+    for (; i < n; i++) {
+      res += a[aOff + i];
+    }
+    return res;
+  }
+
+  @Override
+  public float max(float[] a, int aOff, int n) {
+    float res = a[aOff];
+    int i = 0;
+    int bound = S.loopBound(n);
+    if (bound > 0) {
+      FloatVector acc = FloatVector.fromArray(S, a, aOff);
+      for (i = VL; i < bound; i += VL) {
+        acc = acc.max(FloatVector.fromArray(S, a, aOff + i));
+      }
+      res = acc.reduceLanes(VectorOperators.MAX);
+    }
+    // scalar tail
+    for (; i < n; i++) {
+      res = Math.max(res, a[aOff + i]);
+    }
+    return res;
+  }
+
+  // ---------------------------------------------------------------- elementwise
+
+  @Override
+  public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += VL) {
+      // mul then add, not fma: the result must equal the scalar reference exactly.
+      FloatVector.fromArray(S, x, xOff + i).mul(alpha).add(FloatVector.fromArray(S, y, yOff + i))
+          .intoArray(y, yOff + i);
+    }
+    // scalar tail
+    for (; i < n; i++) {
+      y[yOff + i] += alpha * x[xOff + i];
+    }
+  }
+
+  @Override
+  public void scale(float alpha, float[] x, int xOff, float[] dst, int dstOff, int n) {
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += VL) {
+      FloatVector.fromArray(S, x, xOff + i).mul(alpha).intoArray(dst, dstOff + i);
+    }
+    // scalar tail
+    for (; i < n; i++) {
+      dst[dstOff + i] = alpha * x[xOff + i];
+    }
+  }
+
+  @Override
+  public void add(float[] a, int aOff, float[] b, int bOff, float[] dst, int dstOff, int n) {
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += VL) {
+      FloatVector.fromArray(S, a, aOff + i).add(FloatVector.fromArray(S, b, bOff + i)).intoArray(dst, dstOff + i);
+    }
+    // scalar tail
+    for (; i < n; i++) {
+      dst[dstOff + i] = a[aOff + i] + b[bOff + i];
+    }
+  }
+
+  @Override
+  public void mul(float[] a, int aOff, float[] b, int bOff, float[] dst, int dstOff, int n) {
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += VL) {
+      FloatVector.fromArray(S, a, aOff + i).mul(FloatVector.fromArray(S, b, bOff + i)).intoArray(dst, dstOff + i);
+    }
+    // scalar tail
+    for (; i < n; i++) {
+      dst[dstOff + i] = a[aOff + i] * b[bOff + i];
+    }
+  }
+
+  @Override
+  public void leakyRelu(float slope, float[] x, int xOff, float[] dst, int dstOff, int n) {
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += VL) {
+      FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+      v.mul(slope).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(dst, dstOff + i);
+    }
+    // scalar tail
+    for (; i < n; i++) {
+      float v = x[xOff + i];
+      dst[dstOff + i] = v > 0f ? v : slope * v;
+    }
+  }
+
+  @Override
+  public void leakyReluBackward(float slope, float[] x, int xOff, float[] gradOut, int gOff,
+      float[] dst, int dstOff, int n) {
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += VL) {
+      FloatVector g = FloatVector.fromArray(S, gradOut, gOff + i);
+      VectorMask<Float> positive = FloatVector.fromArray(S, x, xOff + i).compare(VectorOperators.GT, 0f);
+      g.mul(slope).blend(g, positive).intoArray(dst, dstOff + i);
+    }
+    // scalar tail
+    for (; i < n; i++) {
+      float g = gradOut[gOff + i];
+      dst[dstOff + i] = x[xOff + i] > 0f ? g : slope * g;
+    }
+  }
+}

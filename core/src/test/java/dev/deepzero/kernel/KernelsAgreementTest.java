@@ -1,0 +1,210 @@
+package dev.deepzero.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Vector API kernels against the scalar reference, over sizes around vector widths and tile sizes:
+ * exact equality for elementwise methods and max, {@code 1e-5 · n} relative for sums and GEMM.
+ */
+final class KernelsAgreementTest {
+
+  private static final int[] SIZES = {1, 3, 7, 8, 15, 16, 17, 31, 33, 64, 100, 1023};
+  // Float32 rounding grows at most linearly with the number of terms summed.
+  private static final float RTOL_PER_TERM = 1e-5f;
+  private static final float[] BETAS = {0f, 1f, 0.5f};
+
+  private final Kernels scalar = ScalarKernels.INSTANCE;
+  private Kernels panama;
+
+  @BeforeEach
+  void requirePanama() {
+    panama = KernelProvider.panamaOrNull();
+    assumeTrue(panama != null, "jdk.incubator.vector is not available");
+  }
+
+  @Test
+  void namesDiffer() {
+    assertEquals("scalar", scalar.name());
+    assertEquals("panama", panama.name());
+  }
+
+  @Test
+  void elementwiseMethodsAgreeExactly() {
+    SplittableRandom rng = new SplittableRandom(1);
+    for (int n : SIZES) {
+      int off = 1 + rng.nextInt(5);
+      float[] x = random(rng, n + off);
+      float[] y = random(rng, n + off);
+      x[off] = 0f; // ReLU's boundary: 0 is not > 0
+      float alpha = (float) rng.nextDouble(-2, 2);
+      for (float slope : new float[] {0f, 0.01f}) {
+        assertSame(n, off, (k, d) -> k.leakyRelu(slope, x, off, d, off, n));
+        assertSame(n, off, (k, d) -> k.leakyReluBackward(slope, x, off, y, off, d, off, n));
+      }
+      assertSame(n, off, (k, d) -> k.scale(alpha, x, off, d, off, n));
+      assertSame(n, off, (k, d) -> k.add(x, off, y, off, d, off, n));
+      assertSame(n, off, (k, d) -> k.mul(x, off, y, off, d, off, n));
+      assertSame(n, off, (k, d) -> {
+        System.arraycopy(y, 0, d, 0, n + off);
+        k.axpy(alpha, x, off, d, off, n);
+      });
+    }
+  }
+
+  @Test
+  void elementwiseMethodsMayWriteInPlace() {
+    SplittableRandom rng = new SplittableRandom(2);
+    float[] x = random(rng, 33);
+    float[] expected = x.clone();
+    scalar.leakyRelu(0.1f, expected, 0, expected, 0, 33);
+    float[] actual = x.clone();
+    panama.leakyRelu(0.1f, actual, 0, actual, 0, 33);
+    assertArrayEquals(expected, actual);
+  }
+
+  @Test
+  void reductionsAgree() {
+    SplittableRandom rng = new SplittableRandom(3);
+    for (int n : SIZES) {
+      int off = rng.nextInt(4);
+      float[] a = random(rng, n + off);
+      float[] b = random(rng, n + off);
+      float delta = RTOL_PER_TERM * n;
+      assertEquals(scalar.dot(a, off, b, off, n), panama.dot(a, off, b, off, n), delta, "dot " + n);
+      assertEquals(scalar.sum(a, off, n), panama.sum(a, off, n), delta, "sum " + n);
+      assertEquals(scalar.max(a, off, n), panama.max(a, off, n), 0f, "max " + n);
+    }
+  }
+
+  @Test
+  void sgemmAgreesForAllTransposesAndBetas() {
+    SplittableRandom rng = new SplittableRandom(4);
+    int[][] shapes = new int[40][];
+    for (int i = 0; i < shapes.length; i++) {
+      shapes[i] = new int[] {pick(rng), pick(rng), pick(rng)};
+    }
+    // Shapes that cross the blocking: k beyond one packed block, n beyond one packed B block, m tails.
+    int[][] fixed = {{1023, 17, 33}, {7, 2100, 3}, {33, 31, 1023}, {100, 100, 300}, {64, 64, 64}};
+    for (int[] s : concat(shapes, fixed)) {
+      for (int t = 0; t < 4; t++) {
+        boolean transA = (t & 1) != 0;
+        boolean transB = (t & 2) != 0;
+        checkSgemm(rng, transA, transB, s[0], s[1], s[2], BETAS[rng.nextInt(BETAS.length)]);
+      }
+    }
+  }
+
+  @Test
+  void sgemmBetaZeroIgnoresNanInC() {
+    SplittableRandom rng = new SplittableRandom(5);
+    for (int[] s : new int[][] {{3, 3, 3}, {40, 40, 40}}) {
+      float[] a = random(rng, s[0] * s[2]);
+      float[] b = random(rng, s[2] * s[1]);
+      float[] c = new float[s[0] * s[1]];
+      java.util.Arrays.fill(c, Float.NaN);
+      panama.sgemm(false, false, s[0], s[1], s[2], a, 0, s[2], b, 0, s[1], 0f, c, 0, s[1]);
+      for (float v : c) {
+        assertTrue(Float.isFinite(v), "beta 0 must overwrite NaN");
+      }
+    }
+  }
+
+  @Test
+  void sgemmWithEmptyInnerDimensionScalesC() {
+    float[] c = {1f, Float.NaN, 3f, 4f};
+    panama.sgemm(false, false, 2, 2, 0, new float[0], 0, 1, new float[0], 0, 2, 0f, c, 0, 2);
+    assertArrayEquals(new float[4], c);
+    float[] d = {1f, 2f, 3f, 4f};
+    panama.sgemm(true, true, 2, 2, 0, new float[0], 0, 2, new float[0], 0, 1, 0.5f, d, 0, 2);
+    assertArrayEquals(new float[] {0.5f, 1f, 1.5f, 2f}, d);
+  }
+
+  /** A hand-worked product, so the reference itself is checked too. */
+  @Test
+  void sgemmMatchesHandWorkedCase() {
+    float[] a = {1, 2, 3, 4, 5, 6}; // [2, 3]
+    float[] b = {7, 8, 9, 10, 11, 12}; // [3, 2]
+    float[] expected = {58, 64, 139, 154};
+    for (Kernels k : new Kernels[] {scalar, panama}) {
+      float[] c = new float[4];
+      k.sgemm(false, false, 2, 2, 3, a, 0, 3, b, 0, 2, 0f, c, 0, 2);
+      assertArrayEquals(expected, c, k.name());
+    }
+  }
+
+  private void checkSgemm(SplittableRandom rng, boolean transA, boolean transB, int m, int n, int k, float beta) {
+    int rowsA = transA ? k : m;
+    int colsA = transA ? m : k;
+    int rowsB = transB ? n : k;
+    int colsB = transB ? k : n;
+    int lda = colsA + rng.nextInt(3);
+    int ldb = colsB + rng.nextInt(3);
+    int ldc = n + rng.nextInt(3);
+    int aOff = 1 + rng.nextInt(4);
+    int bOff = 1 + rng.nextInt(4);
+    int cOff = 1 + rng.nextInt(4);
+    float[] a = random(rng, aOff + rowsA * lda);
+    float[] b = random(rng, bOff + rowsB * ldb);
+    float[] c0 = random(rng, cOff + m * ldc);
+    if (beta == 0f) {
+      java.util.Arrays.fill(c0, Float.NaN);
+    }
+    float[] expected = c0.clone();
+    scalar.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, expected, cOff, ldc);
+    float[] actual = c0.clone();
+    panama.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, actual, cOff, ldc);
+    String what = "sgemm " + (transA ? "T" : "N") + (transB ? "T" : "N") + " m=" + m + " n=" + n + " k=" + k
+        + " beta=" + beta;
+    for (int i = 0; i < actual.length; i++) {
+      int row = (i - cOff) / ldc;
+      int col = (i - cOff) % ldc;
+      boolean inC = i >= cOff && row < m && col < n;
+      if (!inC) {
+        assertEquals(c0[i], actual[i], 0f, what + ": wrote outside C at " + i);
+        continue;
+      }
+      // Values are in [-1, 1], so k + 1 bounds the sum of absolute terms.
+      float delta = RTOL_PER_TERM * (k + 1);
+      assertEquals(expected[i], actual[i], delta, what + " at (" + row + ", " + col + ")");
+    }
+  }
+
+  @FunctionalInterface
+  private interface Op {
+    void apply(Kernels kernels, float[] dst);
+  }
+
+  /** Runs {@code op} with both implementations on fresh destinations and asserts bit-identical results. */
+  private void assertSame(int n, int off, Op op) {
+    float[] expected = new float[n + off + 2];
+    float[] actual = new float[n + off + 2];
+    op.apply(scalar, expected);
+    op.apply(panama, actual);
+    assertArrayEquals(expected, actual, "size " + n);
+  }
+
+  private static int pick(SplittableRandom rng) {
+    return SIZES[rng.nextInt(SIZES.length - 1)]; // 1023 only in the fixed shapes, to keep the test fast
+  }
+
+  private static int[][] concat(int[][] x, int[][] y) {
+    int[][] all = java.util.Arrays.copyOf(x, x.length + y.length);
+    System.arraycopy(y, 0, all, x.length, y.length);
+    return all;
+  }
+
+  static float[] random(SplittableRandom rng, int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) rng.nextDouble(-1, 1);
+    }
+    return v;
+  }
+}
