@@ -47,7 +47,7 @@ final class BenchCommand implements Callable<Integer> {
     long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
     String jdk = System.getProperty("java.vendor") + " " + Runtime.version();
     if (!json) {
-      System.out.printf("JDK %s, kernels %s, %d threads%n", jdk, KernelProvider.get().name(), Parallel.threads());
+      System.out.printf("JDK %s, kernels %s, %d threads%n", jdk, KernelProvider.get().name(), Parallel.common().threads());
       System.out.printf("%-12s %14s %14s %12s%n", "model", "train img/s", "infer img/s", "1st step ms");
     }
     boolean first = true;
@@ -86,7 +86,7 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "{\"system\":\"deepzero\",\"jdk\":\"%s\",\"kernels\":\"%s\",\"threads\":%d,"
             + "\"model\":\"%s\",\"batch_size\":%d,\"train_images_per_sec\":%.1f,\"infer_batch_size\":%d,"
             + "\"infer_images_per_sec\":%.1f,\"first_step_ms\":%s}%n", jdk, KernelProvider.get().name(),
-            Parallel.threads(), name, batchSize, train, inferBatchSize, infer, first ? firstStepMs : "null");
+            Parallel.common().threads(), name, batchSize, train, inferBatchSize, infer, first ? firstStepMs : "null");
       } else {
         System.out.printf("%-12s %,14.0f %,14.0f %12s%n", name, train, infer, first ? firstStepMs : "-");
       }

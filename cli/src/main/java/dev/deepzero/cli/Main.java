@@ -6,7 +6,9 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code deepzero} command. */
 @Command(name = "deepzero", mixinStandardHelpOptions = true, version = "deepzero 0.1.0",
     description = "Deep learning from zero, in Java: train and run neural networks on the CPU.",
-    subcommands = {XorCommand.class, GradcheckCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
+        BenchCommand.class, XorCommand.class, GradcheckCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec

@@ -121,7 +121,7 @@ final class TrainCommand implements Callable<Integer> {
       optimizer = Optimizers.byName(optimizerName, model.parameters(), learningRate, weightDecay);
     }
     log.printf("model %s, %,d parameters; %s, batch %d; kernels %s, %d threads, JDK %s%n", modelName,
-        parameterCount(model), optimizer, batchSize, KernelProvider.get().name(), Parallel.threads(),
+        parameterCount(model), optimizer, batchSize, KernelProvider.get().name(), Parallel.common().threads(),
         Runtime.version());
 
     Datasets.Split split = validationFraction > 0
@@ -134,6 +134,7 @@ final class TrainCommand implements Callable<Integer> {
     metadata.put(ModelFile.MODEL_NAME_KEY, modelName);
     metadata.put(ModelFile.DATA_KEY, loaded.description());
     metadata.put(ModelFile.CLASSES_KEY, Json.write(loaded.classNames()));
+    metadata.put(Classifier.INPUT_SHAPE_KEY, Json.write(List.of(shape[0], shape[1], shape[2])));
 
     SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
     Trainer trainer = new Trainer(model, loss, optimizer);

@@ -1,0 +1,121 @@
+package dev.deepzero.cli;
+
+import dev.deepzero.data.Batch;
+import dev.deepzero.data.Batches;
+import dev.deepzero.data.ClassificationData;
+import dev.deepzero.data.TensorDataset;
+import dev.deepzero.io.Json;
+import dev.deepzero.nn.Mode;
+import dev.deepzero.plot.Heatmap;
+import dev.deepzero.plot.Png;
+import dev.deepzero.tensor.Tensor;
+import dev.deepzero.train.ConfusionMatrix;
+import dev.deepzero.train.Metrics;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code deepzero evaluate}: accuracy, per-class precision/recall and a confusion matrix on the test set. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+    description = "Evaluate a model on the test set: accuracy, per-class precision and recall, and the confusion"
+        + " matrix (printed, and drawn as a PNG heatmap).")
+final class EvaluateCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "MODEL", description = "A model file written by 'deepzero train'.")
+  Path modelFile;
+
+  @Mixin
+  DataOptions data;
+
+  @Option(names = "--heatmap", paramLabel = "PNG",
+      description = "Where to draw the confusion matrix (default: confusion-matrix.png beside the model).")
+  Path heatmap;
+
+  @Option(names = "--json", description = "Print one machine-readable line instead of tables.")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    Classifier classifier = Classifier.load(modelFile);
+    ClassificationData loaded = data.load();
+    TensorDataset test = loaded.test();
+    if (!Arrays.equals(test.inputShape(), classifier.inputShape())) {
+      throw new IllegalArgumentException(modelFile + " takes inputs " + Arrays.toString(classifier.inputShape())
+          + " but the data has " + Arrays.toString(test.inputShape()));
+    }
+    int k = classifier.classNames().size();
+    ConfusionMatrix matrix = new ConfusionMatrix(k);
+    for (int[] indices : Batches.sequential(test.size(), 1000)) {
+      Batch batch = test.batch(indices);
+      Tensor logits = classifier.model().forward(batch.inputs(), Mode.EVAL);
+      float[] out = logits.data();
+      for (int i = 0; i < batch.size(); i++) {
+        matrix.add((int) batch.targets().data()[i], Metrics.argmax(out, i * k, k));
+      }
+    }
+    Path picture = heatmap != null ? heatmap
+        : modelFile.toAbsolutePath().resolveSibling("confusion-matrix.png");
+    String[] labels = classifier.classNames().toArray(new String[0]);
+    Png.write(picture, 680, 680, List.of(new Heatmap("Confusion matrix (" + test.size() + " test images)",
+        "true class", "predicted class", matrix.counts(), labels)));
+    if (json) {
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("model", modelFile.toString());
+      summary.put("data", loaded.description());
+      summary.put("samples", matrix.total());
+      summary.put("accuracy", matrix.accuracy());
+      List<Object> perClass = new ArrayList<>();
+      for (int c = 0; c < k; c++) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("class", labels[c]);
+        row.put("precision", matrix.precision(c));
+        row.put("recall", matrix.recall(c));
+        row.put("support", matrix.support(c));
+        perClass.add(row);
+      }
+      summary.put("per_class", perClass);
+      summary.put("confusion_matrix", Arrays.asList(matrix.counts()));
+      summary.put("heatmap", picture.toString());
+      System.out.println(Json.write(summary));
+      return 0;
+    }
+    System.out.println("data: " + loaded.description());
+    System.out.printf("accuracy %.4f on %d test images%n%n", matrix.accuracy(), matrix.total());
+    System.out.printf("%-14s %9s %9s %8s%n", "class", "precision", "recall", "support");
+    for (int c = 0; c < k; c++) {
+      System.out.printf("%-14s %9.4f %9.4f %8d%n", labels[c], matrix.precision(c), matrix.recall(c),
+          matrix.support(c));
+    }
+    System.out.println();
+    System.out.println("confusion matrix (rows: true class, columns: predicted class)");
+    long[][] counts = matrix.counts();
+    StringBuilder header = new StringBuilder(String.format("%-14s", ""));
+    for (int c = 0; c < k; c++) {
+      header.append(String.format("%6d", c));
+    }
+    System.out.println(header);
+    for (int r = 0; r < k; r++) {
+      StringBuilder line = new StringBuilder(String.format("%-14s", r + " " + abbreviate(labels[r])));
+      for (int c = 0; c < k; c++) {
+        line.append(String.format("%6d", counts[r][c]));
+      }
+      System.out.println(line);
+    }
+    System.out.println();
+    System.out.println("wrote " + picture);
+    return 0;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 11 ? s : s.substring(0, 11);
+  }
+}

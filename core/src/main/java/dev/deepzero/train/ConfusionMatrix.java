@@ -1,0 +1,83 @@
+package dev.deepzero.train;
+
+import java.util.Arrays;
+
+/**
+ * Counts of (true class, predicted class) pairs, and the per-class precision and recall they give.
+ *
+ * <pre>
+ * precision(c) = count[c][c] / Σ_t count[t][c]     (of the samples predicted c, how many are c)
+ * recall(c)    = count[c][c] / Σ_p count[c][p]     (of the samples that are c, how many were found)
+ * </pre>
+ */
+public final class ConfusionMatrix {
+
+  private final long[][] counts;
+
+  /** An empty matrix for {@code classes} classes. */
+  public ConfusionMatrix(int classes) {
+    if (classes < 1) {
+      throw new IllegalArgumentException("ConfusionMatrix: need at least one class, got " + classes);
+    }
+    counts = new long[classes][classes];
+  }
+
+  /** Counts one sample. */
+  public void add(int actual, int predicted) {
+    int k = counts.length;
+    if (actual < 0 || actual >= k || predicted < 0 || predicted >= k) {
+      throw new IllegalArgumentException("ConfusionMatrix: classes must be in [0, " + k + "), got actual " + actual
+          + ", predicted " + predicted);
+    }
+    counts[actual][predicted]++;
+  }
+
+  /** The number of classes. */
+  public int classes() {
+    return counts.length;
+  }
+
+  /** A copy of the counts, rows = true class, columns = predicted class. */
+  public long[][] counts() {
+    long[][] copy = new long[counts.length][];
+    for (int i = 0; i < counts.length; i++) {
+      copy[i] = counts[i].clone();
+    }
+    return copy;
+  }
+
+  /** The number of samples counted. */
+  public long total() {
+    return Arrays.stream(counts).flatMapToLong(Arrays::stream).sum();
+  }
+
+  /** The fraction of samples on the diagonal ({@code NaN} when empty). */
+  public double accuracy() {
+    long right = 0;
+    for (int c = 0; c < counts.length; c++) {
+      right += counts[c][c];
+    }
+    long total = total();
+    return total == 0 ? Double.NaN : (double) right / total;
+  }
+
+  /** Precision of class {@code c} ({@code NaN} when nothing was predicted as c). */
+  public double precision(int c) {
+    long predicted = 0;
+    for (long[] row : counts) {
+      predicted += row[c];
+    }
+    return predicted == 0 ? Double.NaN : (double) counts[c][c] / predicted;
+  }
+
+  /** Recall of class {@code c} ({@code NaN} when no sample is c). */
+  public double recall(int c) {
+    long actual = Arrays.stream(counts[c]).sum();
+    return actual == 0 ? Double.NaN : (double) counts[c][c] / actual;
+  }
+
+  /** The number of samples whose true class is {@code c}. */
+  public long support(int c) {
+    return Arrays.stream(counts[c]).sum();
+  }
+}
