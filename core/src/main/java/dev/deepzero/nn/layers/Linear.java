@@ -90,7 +90,8 @@ public final class Linear implements Layer {
 
   @Override
   public Tensor backward(Tensor gradOutput) {
-    Tensor x = Cache.checkBackward("Linear", input, new int[] {input.dim(0), outFeatures}, gradOutput);
+    Tensor x = Cache.checkBackward("Linear", input, input == null ? null : new int[] {input.dim(0), outFeatures},
+        gradOutput);
     Tensor.matmulInto(gradOutput, true, x, false, 1f, weight.grad());
     float[] g = gradOutput.data();
     float[] db = bias.grad().data();
