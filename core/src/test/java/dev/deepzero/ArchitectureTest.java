@@ -33,11 +33,12 @@ class ArchitectureTest {
   private static final Path CLI_SOURCES = Paths.get("../cli/src/main/java");
 
   private static final Set<String> EVERYTHING = Set.of("kernel", "tensor", "nn", "nn.layers", "loss", "optim",
-      "data", "train", "gradcheck", "examples", "io", "models", "detect");
+      "data", "train", "gradcheck", "examples", "io", "models", "detect", "plot");
 
   /** Package (relative to dev.deepzero) to the packages it may use besides itself. */
   private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
       Map.entry("kernel", Set.of()),
+      Map.entry("plot", Set.of()),
       Map.entry("tensor", Set.of("kernel")),
       Map.entry("nn", Set.of("tensor", "kernel")),
       Map.entry("nn.layers", Set.of("nn", "tensor", "kernel")),

@@ -26,7 +26,7 @@ public final class LossPrinter implements TrainingListener {
   @Override
   public void onEpochEnd(EpochStats stats) {
     if (stats.epoch() == 1 || stats.epoch() % every == 0) {
-      out.printf("Epoch %d, Loss: %.6f%n", stats.epoch(), stats.trainLoss());
+      out.printf(java.util.Locale.ROOT, "Epoch %d, Loss: %.6f%n", stats.epoch(), stats.trainLoss());
     }
   }
 }
