@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.deepzero.data.TensorDataset;
 import dev.deepzero.loss.SoftmaxCrossEntropy;
@@ -260,6 +261,15 @@ class ModelFileTest {
     assertEquals("2", loaded.metadata().get("version"));
     assertStateEquals(everyLayer(2).stateDict(), loaded.model().stateDict());
     assertEquals(List.of(file), listDir());
+  }
+
+  @Test
+  void savedFileHasTheDirectorysUsualPermissions() throws IOException {
+    assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+    Path file = dir.resolve("model.safetensors");
+    ModelFile.save(file, everyLayer(1), Map.of());
+    Path plain = Files.createFile(dir.resolve("plain"));
+    assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file));
   }
 
   // ---------------------------------------------------------------- helpers
