@@ -9,6 +9,9 @@ import javax.imageio.ImageIO;
 /** Image I/O and resampling shared by the data readers, the generator and augmentation. */
 final class Images {
 
+  /** The whole image as a crop window. */
+  static final Box WHOLE = new Box(0, 0, 1, 1);
+
   private Images() {}
 
   /**
@@ -57,9 +60,6 @@ final class Images {
     double bottom = src[off + y1 * w + x0] * (1 - fx) + src[off + y1 * w + x1] * fx;
     return (float) (top * (1 - fy) + bottom * fy);
   }
-
-  /** The whole image as a crop window. */
-  static final Box WHOLE = new Box(0, 0, 1, 1);
 
   /**
    * Reads a PNG or JPEG as {@code [channels, height, width]} in [0, 1], resized (bilinear) when needed; 1 channel
