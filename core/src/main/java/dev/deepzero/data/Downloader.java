@@ -2,6 +2,7 @@ package dev.deepzero.data;
 
 import dev.deepzero.data.IdxReader.IdxData;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -96,8 +97,8 @@ public final class Downloader {
       }
       progress.accept("checking the downloaded files");
       int classes = Mnist.Variant.FASHION.classNames().size();
-      checkCount(staging, Mnist.TRAIN_IMAGES, Mnist.TRAIN_LABELS, classes, trainCount);
-      checkCount(staging, Mnist.TEST_IMAGES, Mnist.TEST_LABELS, classes, testCount);
+      checkCount(base, staging, Mnist.TRAIN_IMAGES, Mnist.TRAIN_LABELS, classes, trainCount);
+      checkCount(base, staging, Mnist.TEST_IMAGES, Mnist.TEST_LABELS, classes, testCount);
       for (String name : Mnist.FILE_NAMES) {
         moveIntoPlace(staging.resolve(name + GZIP_SUFFIX), targetDir.resolve(name + GZIP_SUFFIX));
       }
@@ -141,14 +142,21 @@ public final class Downloader {
     }
   }
 
-  private static void checkCount(Path dir, String imagesName, String labelsName, int classes, int expected)
-      throws IOException {
-    IdxData images = IdxReader.read(dir.resolve(imagesName + GZIP_SUFFIX), 3);
-    IdxData labels = IdxReader.read(dir.resolve(labelsName + GZIP_SUFFIX), 1);
+  /** Checks one downloaded split; errors name the URL, since the staged copy is about to be deleted. */
+  private static void checkCount(URI base, Path dir, String imagesName, String labelsName, int classes,
+      int expected) throws IOException {
+    IdxData images = readStaged(base, dir, imagesName, 3);
+    IdxData labels = readStaged(base, dir, labelsName, 1);
     int count = Mnist.checkSplit(images, labels, classes);
     if (count != expected) {
-      throw new DataFileException(imagesName + GZIP_SUFFIX, 4, "downloaded " + count + " samples, expected "
+      throw new DataFileException(images.source(), 4, "downloaded " + count + " samples, expected "
           + expected + "; is the base URL right?");
+    }
+  }
+
+  private static IdxData readStaged(URI base, Path dir, String name, int rank) throws IOException {
+    try (InputStream in = Files.newInputStream(dir.resolve(name + GZIP_SUFFIX))) {
+      return IdxReader.read(in, base.resolve(name + GZIP_SUFFIX).toString(), rank);
     }
   }
 

@@ -71,10 +71,17 @@ public record Normalization(float[] mean, float[] std) {
       Tensor inputs = dataset.batch(indices).inputs();
       float[] x = inputs.data();
       int perChannel = x.length / (indices.length * channels);
-      for (int i = 0; i < x.length; i++) {
-        int c = (i / perChannel) % channels;
-        sum[c] += x[i];
-        sumSquares[c] += (double) x[i] * x[i];
+      // x: [B, C, P] with P the positions of one channel
+      for (int plane = 0; plane < indices.length * channels; plane++) {
+        int c = plane % channels;
+        double s = 0;
+        double squares = 0;
+        for (int i = plane * perChannel, end = i + perChannel; i < end; i++) {
+          s += x[i];
+          squares += (double) x[i] * x[i];
+        }
+        sum[c] += s;
+        sumSquares[c] += squares;
       }
       count += (long) indices.length * perChannel;
     }
@@ -102,10 +109,15 @@ public record Normalization(float[] mean, float[] std) {
     float[] x = inputs.data();
     float[] out = new float[x.length];
     int channels = mean.length;
-    int perChannel = x.length / (inputs.dim(0) * channels);
-    for (int i = 0; i < x.length; i++) {
-      int c = (i / perChannel) % channels;
-      out[i] = (x[i] - mean[c]) / std[c];
+    int planes = inputs.dim(0) * channels;
+    int perChannel = planes == 0 ? 0 : x.length / planes;
+    // x: [N, C, P] with P the positions of one channel
+    for (int plane = 0; plane < planes; plane++) {
+      float m = mean[plane % channels];
+      float inverse = 1f / std[plane % channels];
+      for (int i = plane * perChannel, end = i + perChannel; i < end; i++) {
+        out[i] = (x[i] - m) * inverse;
+      }
     }
     return Tensor.wrap(out, inputs.shape());
   }

@@ -126,7 +126,7 @@ public final class SafeTensors {
 
   private static void write(WritableByteChannel channel, byte[] header, Map<String, Tensor> tensors)
       throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     writeFully(channel, ByteBuffer.allocate(LENGTH_BYTES).order(ByteOrder.LITTLE_ENDIAN)
         .putLong(0, header.length));
     writeFully(channel, ByteBuffer.wrap(header));
@@ -217,7 +217,7 @@ public final class SafeTensors {
       List<Entry> byOffset = new ArrayList<>(header.entries());
       byOffset.sort(Comparator.comparingLong(Entry::begin));
       Map<String, Tensor> read = new LinkedHashMap<>();
-      ByteBuffer buf = ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
       for (Entry e : byOffset) {
         read.put(e.name(), Tensor.wrap(readFloats(file, ch, header.dataStart(), e, buf), e.shape()));
       }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,7 @@ class SafeTensorsTest {
     SafeTensors.Contents back = SafeTensors.read(file);
     assertArrayEquals(t.get("a").data(), back.tensors().get("a").data());
     assertArrayEquals(t.get("b").data(), back.tensors().get("b").data());
-    assertEquals(8 + SafeTensors.readHeader(file).dataStart() - 8 + 4L * (700 * 1000 + 3), Files.size(file));
+    assertEquals(SafeTensors.readHeader(file).dataStart() + 4L * (700 * 1000 + 3), Files.size(file));
   }
 
   /** Parses the file with plain code (regular expressions, no Json class), as a foreign reader would. */
@@ -90,7 +91,7 @@ class SafeTensorsTest {
       assertEquals("F32", m.group(2));
       String shape = m.group(3);
       int[] dims = shape.isEmpty() ? new int[0]
-          : java.util.Arrays.stream(shape.split(",")).mapToInt(Integer::parseInt).toArray();
+          : Arrays.stream(shape.split(",")).mapToInt(Integer::parseInt).toArray();
       assertArrayEquals(expected.shape(), dims, name);
       long begin = Long.parseLong(m.group(4));
       long end = Long.parseLong(m.group(5));
@@ -165,10 +166,10 @@ class SafeTensorsTest {
     Path file = dir.resolve("cut.safetensors");
     SafeTensors.write(file, sample(), Map.of());
     byte[] bytes = Files.readAllBytes(file);
-    Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 3));
+    Files.write(file, Arrays.copyOf(bytes, bytes.length - 3));
     assertError(file, "cut.safetensors: tensor 'héllo \"quoted\"'", "past the end of the file at byte "
         + (bytes.length - 3), "truncated");
-    Files.write(file, java.util.Arrays.copyOf(bytes, 20));
+    Files.write(file, Arrays.copyOf(bytes, 20));
     assertError(file, "cut.safetensors: the header length at byte 0");
   }
 
@@ -218,7 +219,7 @@ class SafeTensorsTest {
     String header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
         + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}";
     Path file = raw("overlap.safetensors", header, new byte[12]);
-    long dataStart = SafeTensorsTest.dataStart(header);
+    long dataStart = dataStart(header);
     assertError(file, "overlap.safetensors: tensors 'a' (data_offsets [0, 8]) and 'b' (data_offsets [4, 12]) "
         + "overlap at file byte " + (dataStart + 4));
   }
@@ -274,9 +275,9 @@ class SafeTensorsTest {
   /** A file with the given header (padded to 8 bytes) and data. */
   private Path raw(String name, String header, byte[] data) throws IOException {
     byte[] h = header.getBytes(StandardCharsets.UTF_8);
-    byte[] padded = java.util.Arrays.copyOf(h, (h.length + 7) / 8 * 8);
-    java.util.Arrays.fill(padded, h.length, padded.length, (byte) ' ');
-    byte[] all = java.util.Arrays.copyOf(padded, padded.length + data.length);
+    byte[] padded = Arrays.copyOf(h, (h.length + 7) / 8 * 8);
+    Arrays.fill(padded, h.length, padded.length, (byte) ' ');
+    byte[] all = Arrays.copyOf(padded, padded.length + data.length);
     System.arraycopy(data, 0, all, padded.length, data.length);
     return rawWithLength(name, padded.length, all);
   }

@@ -48,20 +48,23 @@ public final class AvgPool2d implements Layer {
     float[] y = out.data();
     int w = x.dim(3);
     float scale = 1f / (kernelSize * kernelSize);
+    int ow = win.outWidth();
+    int oh = win.rowLo.length;
     int planes = x.dim(0) * x.dim(1);
-    int o = 0;
     for (int plane = 0; plane < planes; plane++) {
       int base = plane * win.inPlane();
-      for (int oy = 0; oy < win.rowLo.length; oy++) {
-        for (int ox = 0; ox < win.colLo.length; ox++, o++) {
-          float sum = 0f;
-          for (int iy = win.rowLo[oy]; iy < win.rowHi[oy]; iy++) {
-            int row = base + iy * w;
-            for (int ix = win.colLo[ox]; ix < win.colHi[ox]; ix++) {
-              sum += in[row + ix];
+      for (int oy = 0; oy < oh; oy++) {
+        int o0 = (plane * oh + oy) * ow;
+        for (int iy = win.rowLo[oy]; iy < win.rowHi[oy]; iy++) {
+          for (int kx = 0; kx < kernelSize; kx++) {
+            int src = base + iy * w - padding + kx;
+            for (int ox = win.tapLo[kx]; ox < win.tapHi[kx]; ox++) {
+              y[o0 + ox] += in[src + ox * stride];
             }
           }
-          y[o] = sum * scale;
+        }
+        for (int ox = 0; ox < ow; ox++) {
+          y[o0 + ox] *= scale;
         }
       }
     }
@@ -80,17 +83,19 @@ public final class AvgPool2d implements Layer {
     float[] g = gradOutput.data();
     int w = inputShape[3];
     float scale = 1f / (kernelSize * kernelSize);
+    int ow = win.outWidth();
+    int oh = win.rowLo.length;
     int planes = inputShape[0] * inputShape[1];
-    int o = 0;
+    // The adjoint of forward's traversal: each output's share goes back to every pixel it summed.
     for (int plane = 0; plane < planes; plane++) {
       int base = plane * win.inPlane();
-      for (int oy = 0; oy < win.rowLo.length; oy++) {
-        for (int ox = 0; ox < win.colLo.length; ox++, o++) {
-          float share = g[o] * scale;
-          for (int iy = win.rowLo[oy]; iy < win.rowHi[oy]; iy++) {
-            int row = base + iy * w;
-            for (int ix = win.colLo[ox]; ix < win.colHi[ox]; ix++) {
-              gi[row + ix] += share;
+      for (int oy = 0; oy < oh; oy++) {
+        int o0 = (plane * oh + oy) * ow;
+        for (int iy = win.rowLo[oy]; iy < win.rowHi[oy]; iy++) {
+          for (int kx = 0; kx < kernelSize; kx++) {
+            int dst = base + iy * w - padding + kx;
+            for (int ox = win.tapLo[kx]; ox < win.tapHi[kx]; ox++) {
+              gi[dst + ox * stride] += g[o0 + ox] * scale;
             }
           }
         }

@@ -32,7 +32,9 @@ import java.util.SplittableRandom;
  * hundreds of MB for large feature maps); it is also why backward recomputes im2col from the cached input
  * instead of keeping the columns: re-unfolding costs a copy, keeping them costs N·C·KH·KW·OH·OW floats. The
  * only reordering left is the copy of each GEMM result into the output, fused with the bias add (and in
- * backward, the copy of gradOutput fused with the bias gradient).
+ * backward, the copy of gradOutput fused with the bias gradient). On the articles' MNIST layer (batch 100,
+ * 1x28x28, 30 filters 5x5) with the scalar kernels, this was about 10% faster than the whole-batch GEMM in
+ * both directions.
  */
 public final class Conv2d implements Layer {
 

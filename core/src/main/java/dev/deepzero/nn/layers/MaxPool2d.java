@@ -53,29 +53,33 @@ public final class MaxPool2d implements Layer {
     float[] y = out.data();
     int[] arg = new int[y.length];
     int w = x.dim(3);
+    int ow = win.outWidth();
+    int oh = win.rowLo.length;
     int planes = x.dim(0) * x.dim(1);
-    int ow = win.colLo.length;
-    int o = 0;
     for (int plane = 0; plane < planes; plane++) {
       int base = plane * win.inPlane();
-      for (int oy = 0; oy < win.rowLo.length; oy++) {
-        for (int ox = 0; ox < ow; ox++, o++) {
-          int xLo = win.colLo[ox];
-          int xHi = win.colHi[ox];
-          int best = base + win.rowLo[oy] * w + xLo;
-          float bestValue = in[best];
-          for (int iy = win.rowLo[oy]; iy < win.rowHi[oy]; iy++) {
-            int row = base + iy * w;
-            for (int ix = xLo; ix < xHi; ix++) {
-              float v = in[row + ix];
-              if (v > bestValue || (v != v && bestValue == bestValue)) {
-                bestValue = v;
-                best = row + ix;
-              }
+      for (int oy = 0; oy < oh; oy++) {
+        int o0 = (plane * oh + oy) * ow;
+        // Each window starts at its first real pixel; the scan replaces it only with a strictly larger one
+        // (or a NaN), so the first maximum in row-major order wins.
+        int first = base + win.rowLo[oy] * w;
+        for (int ox = 0; ox < ow; ox++) {
+          arg[o0 + ox] = first + win.colLo[ox];
+          y[o0 + ox] = in[first + win.colLo[ox]];
+        }
+        for (int iy = win.rowLo[oy]; iy < win.rowHi[oy]; iy++) {
+          for (int kx = 0; kx < kernelSize; kx++) {
+            int src = base + iy * w - padding + kx;
+            for (int ox = win.tapLo[kx]; ox < win.tapHi[kx]; ox++) {
+              int i = src + ox * stride;
+              float v = in[i];
+              float cur = y[o0 + ox];
+              // Selects rather than a branch: which element wins is unpredictable on real data.
+              boolean take = v > cur | (v != v & cur == cur);
+              y[o0 + ox] = take ? v : cur;
+              arg[o0 + ox] = take ? i : arg[o0 + ox];
             }
           }
-          y[o] = bestValue;
-          arg[o] = best;
         }
       }
     }

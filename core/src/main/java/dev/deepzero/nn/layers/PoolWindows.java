@@ -4,9 +4,15 @@ import dev.deepzero.tensor.Im2Col;
 import dev.deepzero.tensor.Tensor;
 
 /**
- * The windows of a square pooling layer over one input size, clipped to the image: window {@code (oy, ox)}
- * covers rows {@code [rowLo[oy], rowHi[oy])} and columns {@code [colLo[ox], colHi[ox])}. Precomputing the
- * bounds keeps the pooling loops free of per-element padding tests. Shared by {@link MaxPool2d} and
+ * The windows of a square pooling layer over one input size, clipped to the image. Window row {@code oy} covers
+ * input rows {@code [rowLo[oy], rowHi[oy])}; window {@code ox} starts at column {@code colLo[ox]}; kernel
+ * column {@code kx} reads an image column (not the padding) exactly for outputs {@code ox} in
+ * {@code [tapLo[kx], tapHi[kx])}, at column {@code ox·S - P + kx}.
+ *
+ * <p>The pooling loops visit, for each output row, each window row {@code iy} and tap {@code kx}, and then run
+ * along the output row: the innermost loop is OW long instead of K long (2 for the usual 2x2 pooling, where a
+ * JIT-compiled loop's setup costs more than its body), and the precomputed ranges keep it free of padding
+ * tests. Each window still sees its elements in row-major order. Shared by {@link MaxPool2d} and
  * {@link AvgPool2d}.
  */
 final class PoolWindows {
@@ -15,25 +21,32 @@ final class PoolWindows {
   final int[] rowLo;
   final int[] rowHi;
   final int[] colLo;
-  final int[] colHi;
+  final int[] tapLo;
+  final int[] tapHi;
 
   private PoolWindows(Im2Col.Geometry g) {
     this.geometry = g;
     int oh = g.outHeight();
     int ow = g.outWidth();
+    int s = g.strideW();
+    int p = g.padW();
     rowLo = new int[oh];
     rowHi = new int[oh];
+    for (int oy = 0; oy < oh; oy++) {
+      int start = oy * g.strideH() - g.padH();
+      rowLo[oy] = Math.max(start, 0);
+      rowHi[oy] = Math.min(start + g.kernelH(), g.height());
+    }
     colLo = new int[ow];
-    colHi = new int[ow];
-    clip(g.strideH(), g.padH(), g.kernelH(), g.height(), rowLo, rowHi);
-    clip(g.strideW(), g.padW(), g.kernelW(), g.width(), colLo, colHi);
-  }
-
-  private static void clip(int stride, int pad, int kernel, int size, int[] lo, int[] hi) {
-    for (int o = 0; o < lo.length; o++) {
-      int start = o * stride - pad;
-      lo[o] = Math.max(start, 0);
-      hi[o] = Math.min(start + kernel, size);
+    for (int ox = 0; ox < ow; ox++) {
+      colLo[ox] = Math.max(ox * s - p, 0);
+    }
+    tapLo = new int[g.kernelW()];
+    tapHi = new int[g.kernelW()];
+    for (int kx = 0; kx < tapLo.length; kx++) {
+      // ox·S - P + kx in [0, W)  <=>  ceil((P - kx)/S) <= ox <= floor((W - 1 + P - kx)/S)
+      tapLo[kx] = Math.min(ow, p - kx <= 0 ? 0 : (p - kx + s - 1) / s);
+      tapHi[kx] = Math.max(tapLo[kx], Math.min(ow, Math.floorDiv(g.width() - 1 + p - kx, s) + 1));
     }
   }
 
@@ -75,5 +88,10 @@ final class PoolWindows {
   /** OH·OW. */
   int outPlane() {
     return rowLo.length * colLo.length;
+  }
+
+  /** OW. */
+  int outWidth() {
+    return colLo.length;
   }
 }

@@ -171,6 +171,14 @@ class ConvPoolTest {
   }
 
   @Test
+  void maxPoolPropagatesNaNAndSendsItTheGradient() {
+    Tensor x = Tensor.of(new float[] {1, Float.NaN, 7, Float.NaN}, 1, 1, 2, 2);
+    MaxPool2d pool = new MaxPool2d(2);
+    assertTrue(Float.isNaN(pool.forward(x, Mode.TRAIN).item()));
+    assertArrayEquals(new float[] {0, 5, 0, 0}, pool.backward(Tensor.full(5f, 1, 1, 1, 1)).data());
+  }
+
+  @Test
   void avgPoolCountsPaddingAsZeros() {
     Tensor x = Tensor.ones(1, 1, 2, 2);
     Tensor y = new AvgPool2d(2, 1, 1).forward(x, Mode.EVAL);

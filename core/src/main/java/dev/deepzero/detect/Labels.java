@@ -1,0 +1,36 @@
+package dev.deepzero.detect;
+
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** Degenerate-box handling shared by the VOC and YOLO readers, so both treat bad boxes the same way. */
+final class Labels {
+
+  private Labels() {}
+
+  /**
+   * The object with its box clipped to {@code [0, width] x [0, height]}, or empty when nothing usable is left.
+   * Every change is reported to {@code warn} with {@code where} (file and line or object).
+   */
+  static Optional<LabeledBox> sanitize(LabeledBox object, double width, double height, String where,
+      Consumer<String> warn) {
+    Box box = object.box();
+    if (box.xmax() < box.xmin() || box.ymax() < box.ymin()) {
+      warn.accept(where + ": skipped box " + box + " with negative size");
+      return Optional.empty();
+    }
+    if (box.isEmpty()) {
+      warn.accept(where + ": skipped box " + box + " with zero width or height");
+      return Optional.empty();
+    }
+    Box clipped = box.clip(width, height);
+    if (clipped.isEmpty()) {
+      warn.accept(where + ": skipped box " + box + " outside the image " + width + " x " + height);
+      return Optional.empty();
+    }
+    if (!clipped.equals(box)) {
+      warn.accept(where + ": clipped box " + box + " to the image " + width + " x " + height);
+    }
+    return Optional.of(object.withBox(clipped));
+  }
+}
