@@ -40,6 +40,15 @@ public interface Layer {
    */
   LayerConfig config();
 
+  /**
+   * {@link #backward(Tensor)} for a caller that may not need dLoss/dInput, such as the first layer of a model:
+   * with {@code needInputGradient} false a layer may skip computing it and return {@code null}. Parameter
+   * gradients are accumulated either way. The default computes it regardless.
+   */
+  default Tensor backward(Tensor gradOutput, boolean needInputGradient) {
+    return backward(gradOutput);
+  }
+
   /** The trainable parameters, in a stable order. */
   default List<Parameter> parameters() {
     return List.of();

@@ -60,9 +60,15 @@ public final class Sequential implements Layer {
 
   @Override
   public Tensor backward(Tensor gradOutput) {
+    return backward(gradOutput, true);
+  }
+
+  /** Backward through every layer; the first layer is told whether its input gradient is wanted. */
+  @Override
+  public Tensor backward(Tensor gradOutput, boolean needInputGradient) {
     Tensor g = gradOutput;
     for (int i = layers.size() - 1; i >= 0; i--) {
-      g = layers.get(i).backward(g);
+      g = layers.get(i).backward(g, i > 0 || needInputGradient);
     }
     return g;
   }

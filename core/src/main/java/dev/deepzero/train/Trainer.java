@@ -108,7 +108,7 @@ public final class Trainer {
         classification &= correct >= 0;
         right += Math.max(correct, 0);
         optimizer.zeroGrad();
-        model.backward(lossFunction.backward());
+        model.backward(lossFunction.backward(), false); // the data needs no gradient
         optimizer.step();
         lossSum += (double) loss * batch.size();
         seen += batch.size();

@@ -1,5 +1,8 @@
 package dev.deepzero.nn.layers;
 
+import dev.deepzero.kernel.KernelProvider;
+import dev.deepzero.kernel.Kernels;
+import dev.deepzero.kernel.Parallel;
 import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.Mode;
@@ -23,6 +26,9 @@ import java.util.SplittableRandom;
  * backward, per image n, with col_n = im2col(x_n) [C·KH·KW, OH·OW] and g_n = gradOutput_n [F, OH·OW]:
  *   dW += g_n · col_nᵀ,  db += Σ_{oy, ox} g_n,  gradInput_n = col2im(Wᵀ · g_n)
  * </pre>
+ *
+ * <p>Images are processed in parallel; the weight and bias gradients are summed per fixed block of images and the
+ * blocks added in order, so results are bit-identical for any number of threads.
  *
  * <p>Layout choice: one GEMM per image, {@code W [F, C·KH·KW] · col_n [C·KH·KW, OH·OW] = [F, OH·OW]}, which is
  * already image n of the NCHW output, rather than the articles' single GEMM over the whole batch
@@ -48,6 +54,11 @@ public final class Conv2d implements Layer {
   private final String init;
   private Tensor input;
   private Im2Col.Geometry geometry;
+
+  // Images per partial sum of the weight gradient: fixed, so results do not depend on the thread count, and
+  // small enough that a batch of 100 gives both cores several blocks.
+  private static final int IMAGES_PER_BLOCK = 8;
+  private static final Kernels KERNELS = KernelProvider.get();
 
   /** A stride-1, unpadded convolution with He-normal weights and zero bias. */
   public Conv2d(int inChannels, int outChannels, int kernelSize, SplittableRandom rng) {
@@ -133,26 +144,27 @@ public final class Conv2d implements Layer {
     int n = x.dim(0);
     int rows = g.colRows();
     int cols = g.colCols();
-    Tensor w = weight.value().reshape(outChannels, rows);
-    float[] colBuf = new float[rows * cols];
-    Tensor col = Tensor.wrap(colBuf, rows, cols);
-    Tensor product = Tensor.zeros(outChannels, cols);
     Tensor out = Tensor.zeros(n, outChannels, g.outHeight(), g.outWidth());
     float[] y = out.data();
-    float[] p = product.data();
+    float[] w = weight.value().data();
     float[] b = bias.value().data();
-    for (int i = 0; i < n; i++) {
-      Im2Col.unfold(x.data(), i * g.imageSize(), g, colBuf, 0, cols);
-      Tensor.matmulInto(w, false, col, false, 0f, product);
-      int base = i * outChannels * cols;
-      for (int f = 0; f < outChannels; f++) {
-        float bf = b[f];
-        int row = f * cols;
-        for (int q = 0; q < cols; q++) {
-          y[base + row + q] = p[row + q] + bf;
+    float[] in = x.data();
+    // Images are independent: each thread unfolds and multiplies its own images, writing W · col_n straight
+    // into image n of the output, so no element depends on how the batch was split.
+    Parallel.common().forRange(n, 1, (from, to) -> {
+      float[] col = new float[rows * cols];
+      for (int i = from; i < to; i++) {
+        Im2Col.unfold(in, i * g.imageSize(), g, col, 0, cols);
+        int base = i * outChannels * cols;
+        KERNELS.sgemm(false, false, outChannels, cols, rows, w, 0, rows, col, 0, cols, 0f, y, base, cols);
+        for (int f = 0; f < outChannels; f++) {
+          float bf = b[f];
+          for (int q = base + f * cols, end = q + cols; q < end; q++) {
+            y[q] += bf;
+          }
         }
       }
-    }
+    });
     input = x;
     geometry = g;
     return out;
@@ -160,6 +172,17 @@ public final class Conv2d implements Layer {
 
   @Override
   public Tensor backward(Tensor gradOutput) {
+    return backward(gradOutput, true);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Without the input gradient, the column gradient {@code Wᵀ · g_n} and col2im are skipped: for a network's
+   * first convolution that is a third of its backward pass.
+   */
+  @Override
+  public Tensor backward(Tensor gradOutput, boolean needInputGradient) {
     Im2Col.Geometry g = geometry;
     int[] outShape = g == null ? null
         : new int[] {input.dim(0), outChannels, g.outHeight(), g.outWidth()};
@@ -167,30 +190,46 @@ public final class Conv2d implements Layer {
     int n = x.dim(0);
     int rows = g.colRows();
     int cols = g.colCols();
-    Tensor w = weight.value().reshape(outChannels, rows);
-    Tensor dw = weight.grad().reshape(outChannels, rows);
-    float[] db = bias.grad().data();
-    float[] colBuf = new float[rows * cols];
-    Tensor col = Tensor.wrap(colBuf, rows, cols);
-    Tensor gradImage = Tensor.zeros(outChannels, cols);
-    float[] gi = gradImage.data();
+    float[] w = weight.value().data();
     float[] go = gradOutput.data();
-    Tensor gradInput = Tensor.zeros(x.shape());
-    for (int i = 0; i < n; i++) {
-      int base = i * outChannels * cols;
-      System.arraycopy(go, base, gi, 0, outChannels * cols);
-      for (int f = 0; f < outChannels; f++) {
-        double sum = 0;
-        for (int q = f * cols, end = q + cols; q < end; q++) {
-          sum += gi[q];
+    float[] in = x.data();
+    Tensor gradInput = needInputGradient ? Tensor.zeros(x.shape()) : null;
+    // dW and db sum over images. Each fixed block of IMAGES_PER_BLOCK images sums into its own partial, and the
+    // partials are added in block order: the same arithmetic whatever the number of threads.
+    int blocks = (n + IMAGES_PER_BLOCK - 1) / IMAGES_PER_BLOCK;
+    int wSize = outChannels * rows;
+    float[] partialW = new float[blocks * wSize];
+    double[] partialB = new double[blocks * outChannels];
+    Parallel.common().forRange(blocks, 1, (fromBlock, toBlock) -> {
+      float[] col = new float[rows * cols];
+      for (int block = fromBlock; block < toBlock; block++) {
+        for (int i = block * IMAGES_PER_BLOCK, last = Math.min(n, i + IMAGES_PER_BLOCK); i < last; i++) {
+          int base = i * outChannels * cols;
+          for (int f = 0; f < outChannels; f++) {
+            double sum = 0;
+            for (int q = base + f * cols, end = q + cols; q < end; q++) {
+              sum += go[q];
+            }
+            partialB[block * outChannels + f] += sum;
+          }
+          Im2Col.unfold(in, i * g.imageSize(), g, col, 0, cols);
+          KERNELS.sgemm(false, true, outChannels, rows, cols, go, base, cols, col, 0, cols, 1f,
+              partialW, block * wSize, rows);
+          if (gradInput != null) {
+            // col is no longer needed for this image: reuse it for the column gradient Wᵀ · g_n.
+            KERNELS.sgemm(true, false, rows, cols, outChannels, w, 0, rows, go, base, cols, 0f, col, 0, cols);
+            Im2Col.foldAdd(col, 0, cols, g, gradInput.data(), i * g.imageSize());
+          }
         }
-        db[f] += (float) sum;
       }
-      Im2Col.unfold(x.data(), i * g.imageSize(), g, colBuf, 0, cols);
-      Tensor.matmulInto(gradImage, false, col, true, 1f, dw);
-      // col is no longer needed for this image: reuse it for the column gradient Wᵀ · g_n.
-      Tensor.matmulInto(w, true, gradImage, false, 0f, col);
-      Im2Col.foldAdd(colBuf, 0, cols, g, gradInput.data(), i * g.imageSize());
+    });
+    float[] dw = weight.grad().data();
+    float[] db = bias.grad().data();
+    for (int block = 0; block < blocks; block++) {
+      KERNELS.axpy(1f, partialW, block * wSize, dw, 0, wSize);
+      for (int f = 0; f < outChannels; f++) {
+        db[f] += (float) partialB[block * outChannels + f];
+      }
     }
     return gradInput;
   }

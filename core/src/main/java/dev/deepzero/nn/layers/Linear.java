@@ -90,6 +90,11 @@ public final class Linear implements Layer {
 
   @Override
   public Tensor backward(Tensor gradOutput) {
+    return backward(gradOutput, true);
+  }
+
+  @Override
+  public Tensor backward(Tensor gradOutput, boolean needInputGradient) {
     Tensor x = Cache.checkBackward("Linear", input, input == null ? null : new int[] {input.dim(0), outFeatures},
         gradOutput);
     Tensor.matmulInto(gradOutput, true, x, false, 1f, weight.grad());
@@ -100,7 +105,7 @@ public final class Linear implements Layer {
         db[j] += g[n * outFeatures + j];
       }
     }
-    return gradOutput.matmul(weight.value());
+    return needInputGradient ? gradOutput.matmul(weight.value()) : null;
   }
 
   private static void addBiasRows(Tensor out, Tensor bias) {
