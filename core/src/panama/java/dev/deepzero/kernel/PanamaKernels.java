@@ -116,10 +116,10 @@ final class PanamaKernels implements Kernels {
               int ai = packA ? ir * kc : aBase + ir * aRs;
               int rs = packA ? 1 : aRs;
               int cs = packA ? MR : aCs;
-              if (cols == NR) {
-                tile(rows, kc, tileA, ai, rs, cs, buf.packedB, bp, blockBeta, c, ci, ldc);
+              if (cols > VL) {
+                tile(rows, cols, kc, tileA, ai, rs, cs, buf.packedB, bp, blockBeta, c, ci, ldc);
               } else {
-                tile(rows, kc, tileA, ai, rs, cs, buf.packedB, bp, 0f, buf.edge, 0, NR);
+                tile(rows, NR, kc, tileA, ai, rs, cs, buf.packedB, bp, 0f, buf.edge, 0, NR);
                 addEdge(rows, cols, buf.edge, blockBeta, c, ci, ldc);
               }
             }
@@ -196,18 +196,18 @@ final class PanamaKernels implements Kernels {
   }
 
   /** One register tile of C, {@code rows <= MR} by {@code NR}: B packed, A at any strides. */
-  private static void tile(int rows, int kc, float[] a, int ai, int rs, int cs,
+  private static void tile(int rows, int cols, int kc, float[] a, int ai, int rs, int cs,
       float[] bp, int bi, float beta, float[] c, int ci, int ldc) {
     if (rows == MR) {
-      tile6(kc, a, ai, rs, cs, bp, bi, beta, c, ci, ldc);
+      tile6(cols, kc, a, ai, rs, cs, bp, bi, beta, c, ci, ldc);
     } else {
       for (int r = 0; r < rows; r++) {
-        tile1(kc, a, ai + r * rs, cs, bp, bi, beta, c, ci + r * ldc);
+        tile1(cols, kc, a, ai + r * rs, cs, bp, bi, beta, c, ci + r * ldc);
       }
     }
   }
 
-  private static void tile6(int kc, float[] a, int ai, int rs, int cs,
+  private static void tile6(int cols, int kc, float[] a, int ai, int rs, int cs,
       float[] bp, int bi, float beta, float[] c, int ci, int ldc) {
     FloatVector c00 = FloatVector.zero(S);
     FloatVector c01 = c00;
@@ -259,35 +259,36 @@ final class PanamaKernels implements Kernels {
     int r3 = ci + 3 * ldc;
     int r4 = ci + 4 * ldc;
     int r5 = ci + 5 * ldc;
+    VectorMask<Float> m1 = S.indexInRange(VL, cols);
     if (beta != 0f) {
       c00 = c00.add(FloatVector.fromArray(S, c, r0).mul(beta));
-      c01 = c01.add(FloatVector.fromArray(S, c, r0 + VL).mul(beta));
+      c01 = c01.add(FloatVector.fromArray(S, c, r0 + VL, m1).mul(beta));
       c10 = c10.add(FloatVector.fromArray(S, c, r1).mul(beta));
-      c11 = c11.add(FloatVector.fromArray(S, c, r1 + VL).mul(beta));
+      c11 = c11.add(FloatVector.fromArray(S, c, r1 + VL, m1).mul(beta));
       c20 = c20.add(FloatVector.fromArray(S, c, r2).mul(beta));
-      c21 = c21.add(FloatVector.fromArray(S, c, r2 + VL).mul(beta));
+      c21 = c21.add(FloatVector.fromArray(S, c, r2 + VL, m1).mul(beta));
       c30 = c30.add(FloatVector.fromArray(S, c, r3).mul(beta));
-      c31 = c31.add(FloatVector.fromArray(S, c, r3 + VL).mul(beta));
+      c31 = c31.add(FloatVector.fromArray(S, c, r3 + VL, m1).mul(beta));
       c40 = c40.add(FloatVector.fromArray(S, c, r4).mul(beta));
-      c41 = c41.add(FloatVector.fromArray(S, c, r4 + VL).mul(beta));
+      c41 = c41.add(FloatVector.fromArray(S, c, r4 + VL, m1).mul(beta));
       c50 = c50.add(FloatVector.fromArray(S, c, r5).mul(beta));
-      c51 = c51.add(FloatVector.fromArray(S, c, r5 + VL).mul(beta));
+      c51 = c51.add(FloatVector.fromArray(S, c, r5 + VL, m1).mul(beta));
     }
     c00.intoArray(c, r0);
-    c01.intoArray(c, r0 + VL);
+    c01.intoArray(c, r0 + VL, m1);
     c10.intoArray(c, r1);
-    c11.intoArray(c, r1 + VL);
+    c11.intoArray(c, r1 + VL, m1);
     c20.intoArray(c, r2);
-    c21.intoArray(c, r2 + VL);
+    c21.intoArray(c, r2 + VL, m1);
     c30.intoArray(c, r3);
-    c31.intoArray(c, r3 + VL);
+    c31.intoArray(c, r3 + VL, m1);
     c40.intoArray(c, r4);
-    c41.intoArray(c, r4 + VL);
+    c41.intoArray(c, r4 + VL, m1);
     c50.intoArray(c, r5);
-    c51.intoArray(c, r5 + VL);
+    c51.intoArray(c, r5 + VL, m1);
   }
 
-  private static void tile1(int kc, float[] a, int ai, int cs,
+  private static void tile1(int cols, int kc, float[] a, int ai, int cs,
       float[] bp, int bi, float beta, float[] c, int ci) {
     FloatVector c0 = FloatVector.zero(S);
     FloatVector c1 = c0;
@@ -297,12 +298,13 @@ final class PanamaKernels implements Kernels {
       c0 = x.fma(FloatVector.fromArray(S, bp, bo), c0);
       c1 = x.fma(FloatVector.fromArray(S, bp, bo + VL), c1);
     }
+    VectorMask<Float> m1 = S.indexInRange(VL, cols);
     if (beta != 0f) {
       c0 = c0.add(FloatVector.fromArray(S, c, ci).mul(beta));
-      c1 = c1.add(FloatVector.fromArray(S, c, ci + VL).mul(beta));
+      c1 = c1.add(FloatVector.fromArray(S, c, ci + VL, m1).mul(beta));
     }
     c0.intoArray(c, ci);
-    c1.intoArray(c, ci + VL);
+    c1.intoArray(c, ci + VL, m1);
   }
 
   /** Adds the block sums of a tile narrower than {@link #NR}, held in {@code edge}, into C with masked stores. */
