@@ -46,6 +46,8 @@ final class PanamaKernels implements Kernels {
   private static final class Buffers {
     final float[] packedB = new float[KC * NC];
     final float[] packedA = new float[MC * KC];
+    // Block sums of a tile narrower than NR, written whole and then added into C column by column.
+    final float[] edge = new float[MR * NR];
   }
 
   PanamaKernels() {}
@@ -110,10 +112,15 @@ final class PanamaKernels implements Kernels {
             for (int ir = 0; ir < mc; ir += MR) {
               int rows = Math.min(MR, mc - ir);
               int ci = cOff + (ic + ir) * ldc + jc + jr;
-              if (packA) {
-                tile(rows, cols, kc, buf.packedA, ir * kc, 1, MR, buf.packedB, bp, blockBeta, c, ci, ldc);
+              float[] tileA = packA ? buf.packedA : a;
+              int ai = packA ? ir * kc : aBase + ir * aRs;
+              int rs = packA ? 1 : aRs;
+              int cs = packA ? MR : aCs;
+              if (cols > VL) {
+                tile(rows, cols, kc, tileA, ai, rs, cs, buf.packedB, bp, blockBeta, c, ci, ldc);
               } else {
-                tile(rows, cols, kc, a, aBase + ir * aRs, aRs, aCs, buf.packedB, bp, blockBeta, c, ci, ldc);
+                tile(rows, NR, kc, tileA, ai, rs, cs, buf.packedB, bp, 0f, buf.edge, 0, NR);
+                addEdge(rows, cols, buf.edge, blockBeta, c, ci, ldc);
               }
             }
           }
@@ -136,10 +143,8 @@ final class PanamaKernels implements Kernels {
           int src = base + p * rs + j0;
           int to = panel + p * NR;
           for (int jj = 0; jj < NR; jj += VL) {
-            int w = cols - jj;
-            FloatVector v = w >= VL ? FloatVector.fromArray(S, b, src + jj)
-                : w > 0 ? FloatVector.fromArray(S, b, src + jj, S.indexInRange(0, w)) : FloatVector.zero(S);
-            v.intoArray(dst, to + jj);
+            // Lanes past the last column load as zero: that is the padding.
+            FloatVector.fromArray(S, b, src + jj, S.indexInRange(jj, cols)).intoArray(dst, to + jj);
           }
         }
       } else {
@@ -190,7 +195,7 @@ final class PanamaKernels implements Kernels {
     }
   }
 
-  /** One register tile of C: {@code rows <= MR}, {@code cols <= NR}, B packed, A at any strides. */
+  /** One register tile of C, {@code rows <= MR} by {@code NR}: B packed, A at any strides. */
   private static void tile(int rows, int cols, int kc, float[] a, int ai, int rs, int cs,
       float[] bp, int bi, float beta, float[] c, int ci, int ldc) {
     if (rows == MR) {
@@ -246,12 +251,41 @@ final class PanamaKernels implements Kernels {
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
     }
-    update(c00, c01, cols, beta, c, ci);
-    update(c10, c11, cols, beta, c, ci + ldc);
-    update(c20, c21, cols, beta, c, ci + 2 * ldc);
-    update(c30, c31, cols, beta, c, ci + 3 * ldc);
-    update(c40, c41, cols, beta, c, ci + 4 * ldc);
-    update(c50, c51, cols, beta, c, ci + 5 * ldc);
+    // Written out rather than calling a helper: the JIT inlines cold call sites poorly, and a vector passed to
+    // a method that is not inlined is boxed on the heap.
+    int r0 = ci;
+    int r1 = ci + ldc;
+    int r2 = ci + 2 * ldc;
+    int r3 = ci + 3 * ldc;
+    int r4 = ci + 4 * ldc;
+    int r5 = ci + 5 * ldc;
+    VectorMask<Float> m1 = S.indexInRange(VL, cols);
+    if (beta != 0f) {
+      c00 = c00.add(FloatVector.fromArray(S, c, r0).mul(beta));
+      c01 = c01.add(FloatVector.fromArray(S, c, r0 + VL, m1).mul(beta));
+      c10 = c10.add(FloatVector.fromArray(S, c, r1).mul(beta));
+      c11 = c11.add(FloatVector.fromArray(S, c, r1 + VL, m1).mul(beta));
+      c20 = c20.add(FloatVector.fromArray(S, c, r2).mul(beta));
+      c21 = c21.add(FloatVector.fromArray(S, c, r2 + VL, m1).mul(beta));
+      c30 = c30.add(FloatVector.fromArray(S, c, r3).mul(beta));
+      c31 = c31.add(FloatVector.fromArray(S, c, r3 + VL, m1).mul(beta));
+      c40 = c40.add(FloatVector.fromArray(S, c, r4).mul(beta));
+      c41 = c41.add(FloatVector.fromArray(S, c, r4 + VL, m1).mul(beta));
+      c50 = c50.add(FloatVector.fromArray(S, c, r5).mul(beta));
+      c51 = c51.add(FloatVector.fromArray(S, c, r5 + VL, m1).mul(beta));
+    }
+    c00.intoArray(c, r0);
+    c01.intoArray(c, r0 + VL, m1);
+    c10.intoArray(c, r1);
+    c11.intoArray(c, r1 + VL, m1);
+    c20.intoArray(c, r2);
+    c21.intoArray(c, r2 + VL, m1);
+    c30.intoArray(c, r3);
+    c31.intoArray(c, r3 + VL, m1);
+    c40.intoArray(c, r4);
+    c41.intoArray(c, r4 + VL, m1);
+    c50.intoArray(c, r5);
+    c51.intoArray(c, r5 + VL, m1);
   }
 
   private static void tile1(int cols, int kc, float[] a, int ai, int cs,
@@ -264,37 +298,36 @@ final class PanamaKernels implements Kernels {
       c0 = x.fma(FloatVector.fromArray(S, bp, bo), c0);
       c1 = x.fma(FloatVector.fromArray(S, bp, bo + VL), c1);
     }
-    update(c0, c1, cols, beta, c, ci);
+    VectorMask<Float> m1 = S.indexInRange(VL, cols);
+    if (beta != 0f) {
+      c0 = c0.add(FloatVector.fromArray(S, c, ci).mul(beta));
+      c1 = c1.add(FloatVector.fromArray(S, c, ci + VL, m1).mul(beta));
+    }
+    c0.intoArray(c, ci);
+    c1.intoArray(c, ci + VL, m1);
   }
 
-  /** Adds one row of a tile's block sums into {@code c[ci, ci + cols)}, scaling the old values by beta. */
-  private static void update(FloatVector s0, FloatVector s1, int cols, float beta, float[] c, int ci) {
-    update(s0, cols, beta, c, ci);
-    update(s1, cols - VL, beta, c, ci + VL);
-  }
-
-  private static void update(FloatVector sum, int width, float beta, float[] c, int ci) {
-    if (width >= VL) {
-      combine(sum, FloatVector.fromArray(S, c, ci), beta).intoArray(c, ci);
-    } else if (width > 0) {
-      VectorMask<Float> mask = S.indexInRange(0, width);
-      combine(sum, FloatVector.fromArray(S, c, ci, mask), beta).intoArray(c, ci, mask);
+  /** Adds the block sums of a tile narrower than {@link #NR}, held in {@code edge}, into C with masked stores. */
+  private static void addEdge(int rows, int cols, float[] edge, float beta, float[] c, int ci, int ldc) {
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < cols; j += VL) {
+        VectorMask<Float> mask = S.indexInRange(j, cols);
+        int at = ci + r * ldc + j;
+        FloatVector sum = FloatVector.fromArray(S, edge, r * NR + j);
+        if (beta != 0f) {
+          sum = sum.add(FloatVector.fromArray(S, c, at, mask).mul(beta));
+        }
+        sum.intoArray(c, at, mask);
+      }
     }
   }
 
-  /** {@code beta·old + sum}, where beta 0 ignores {@code old} (even NaN) and beta 1 skips the multiply. */
-  private static FloatVector combine(FloatVector sum, FloatVector old, float beta) {
-    if (beta == 0f) {
-      return sum;
-    }
-    return beta == 1f ? old.add(sum) : old.mul(beta).add(sum);
-  }
-
+  /**
+   * {@code old·beta + sum}, where beta 0 ignores {@code old} (even NaN). The tiles do the same in vector form;
+   * for beta 1 the multiply is exact, so accumulation costs no rounding beyond the add.
+   */
   private static float combine(float sum, float old, float beta) {
-    if (beta == 0f) {
-      return sum;
-    }
-    return beta == 1f ? old + sum : old * beta + sum;
+    return beta == 0f ? sum : sum + old * beta;
   }
 
   /**
@@ -315,7 +348,11 @@ final class PanamaKernels implements Kernels {
             FloatVector x = FloatVector.broadcast(S, a[aRow + p * aCs]);
             acc = x.fma(FloatVector.fromArray(S, b, bOff + p * bRs + j), acc);
           }
-          update(acc, VL, pc == 0 ? beta : 1f, c, cRow + j);
+          if (pc == 0 && beta == 0f) {
+            acc.intoArray(c, cRow + j);
+          } else {
+            acc.add(FloatVector.fromArray(S, c, cRow + j).mul(pc == 0 ? beta : 1f)).intoArray(c, cRow + j);
+          }
         }
       }
       // scalar tail

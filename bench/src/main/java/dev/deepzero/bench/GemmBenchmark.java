@@ -1,0 +1,92 @@
+package dev.deepzero.bench;
+
+import dev.deepzero.kernel.KernelProvider;
+import dev.deepzero.kernel.Kernels;
+import dev.deepzero.kernel.Parallel;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Time of one {@code C = op(A) · op(B)} through the library's path ({@link Parallel#common()} over
+ * {@link KernelProvider#get()}), for the shapes the library produces. GFLOP/s = {@code 2·m·n·k / time};
+ * {@code bench/gemm.sh} prints it.
+ *
+ * <p>A shape is {@code OP-MxNxK}, where {@code OP} is two letters, {@code N} or {@code T}, for op(A) and op(B).
+ * The defaults: squares; the articles' CNN (conv 30 5×5 on 28×28, batch 100) as im2col products: forward
+ * {@code col[57600, 25] · Wᵀ}, weight gradient {@code gradOutᵀ · col}, column gradient {@code gradOut · W};
+ * and its first fully connected layer (4320 → 100, batch 100): forward, weight gradient, input gradient.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+public class GemmBenchmark {
+
+  /** Transposes and sizes, {@code OP-MxNxK}. */
+  @Param({
+      "NN-1024x1024x1024",
+      "NN-2048x2048x2048",
+      "NT-57600x30x25",
+      "TN-30x25x57600",
+      "NN-57600x25x30",
+      "NT-100x100x4320",
+      "TN-100x4320x100",
+      "NN-100x4320x100",
+  })
+  public String shape;
+
+  private final Kernels kernels = KernelProvider.get();
+  private final Parallel parallel = Parallel.common();
+  private boolean transA;
+  private boolean transB;
+  private int m;
+  private int n;
+  private int k;
+  private float[] a;
+  private float[] b;
+  private float[] c;
+
+  /** Parses {@link #shape} and fills the operands with seeded values in [-1, 1). */
+  @Setup
+  public void setUp() {
+    String[] parts = shape.split("-");
+    transA = parts[0].charAt(0) == 'T';
+    transB = parts[0].charAt(1) == 'T';
+    String[] mnk = parts[1].split("x");
+    m = Integer.parseInt(mnk[0]);
+    n = Integer.parseInt(mnk[1]);
+    k = Integer.parseInt(mnk[2]);
+    SplittableRandom rng = new SplittableRandom(42);
+    a = random(rng, m * k);
+    b = random(rng, k * n);
+    c = new float[m * n];
+  }
+
+  /** One product, overwriting C (beta 0). */
+  @Benchmark
+  public float[] sgemm() {
+    parallel.sgemm(kernels, transA, transB, m, n, k, a, 0, transA ? m : k, b, 0, transB ? k : n, 0f, c, 0, n);
+    return c;
+  }
+
+  private static float[] random(SplittableRandom rng, int size) {
+    float[] v = new float[size];
+    for (int i = 0; i < size; i++) {
+      v[i] = (float) rng.nextDouble(-1, 1);
+    }
+    return v;
+  }
+}
