@@ -83,7 +83,11 @@ final class EvaluateCommand implements Callable<Integer> {
         perClass.add(row);
       }
       summary.put("per_class", perClass);
-      summary.put("confusion_matrix", Arrays.asList(matrix.counts()));
+      List<Object> rows = new ArrayList<>();
+      for (long[] row : matrix.counts()) {
+        rows.add(Arrays.stream(row).boxed().toList());
+      }
+      summary.put("confusion_matrix", rows);
       summary.put("heatmap", picture.toString());
       System.out.println(Json.write(summary));
       return 0;

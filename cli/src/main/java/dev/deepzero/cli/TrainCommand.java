@@ -4,6 +4,7 @@ import dev.deepzero.data.ClassificationData;
 import dev.deepzero.data.AugmentedDataset;
 import dev.deepzero.data.Dataset;
 import dev.deepzero.data.Datasets;
+import dev.deepzero.data.Normalization;
 import dev.deepzero.io.Checkpoint;
 import dev.deepzero.io.Json;
 import dev.deepzero.io.ModelFile;
@@ -12,6 +13,8 @@ import dev.deepzero.kernel.Parallel;
 import dev.deepzero.loss.SoftmaxCrossEntropy;
 import dev.deepzero.models.Models;
 import dev.deepzero.nn.Layer;
+import dev.deepzero.nn.Sequential;
+import dev.deepzero.nn.layers.Normalize;
 import dev.deepzero.optim.Optimizer;
 import dev.deepzero.optim.Optimizers;
 import dev.deepzero.train.EpochStats;
@@ -117,7 +120,14 @@ final class TrainCommand implements Callable<Integer> {
             + "with a larger total to train on");
       }
     } else {
-      model = Models.byName(modelName, shape[0], shape[1], shape[2], classes, new SplittableRandom(seed));
+      // The model standardises its own input with the training set's statistics (a Normalize first layer), so
+      // the saved file works on raw [0, 1] pixels in evaluate and predict.
+      Normalization stats = Normalization.fit(loaded.train());
+      List<Layer> layers = new ArrayList<>();
+      layers.add(new Normalize(stats.mean(), stats.std()));
+      layers.addAll(Models.byName(modelName, shape[0], shape[1], shape[2], classes, new SplittableRandom(seed))
+          .layers());
+      model = new Sequential(layers);
       optimizer = Optimizers.byName(optimizerName, model.parameters(), learningRate, weightDecay);
     }
     log.printf("model %s, %,d parameters; %s, batch %d; kernels %s, %d threads, JDK %s%n", modelName,

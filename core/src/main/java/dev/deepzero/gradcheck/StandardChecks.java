@@ -17,6 +17,7 @@ import dev.deepzero.nn.layers.GlobalAvgPool2d;
 import dev.deepzero.nn.layers.Identity;
 import dev.deepzero.nn.layers.LeakyRelu;
 import dev.deepzero.nn.layers.Linear;
+import dev.deepzero.nn.layers.Normalize;
 import dev.deepzero.nn.layers.MaxPool2d;
 import dev.deepzero.nn.layers.Relu;
 import dev.deepzero.nn.layers.Sigmoid;
@@ -94,6 +95,8 @@ public final class StandardChecks {
     cases.add(layer("AvgPool2d(2)", rng -> new AvgPool2d(2), Mode.TRAIN, 2, 2, 4, 6));
     cases.add(layer("AvgPool2d k3 s2 p1", rng -> new AvgPool2d(3, 2, 1), Mode.TRAIN, 2, 2, 5, 7));
     cases.add(layer("GlobalAvgPool2d", rng -> new GlobalAvgPool2d(), Mode.TRAIN, 2, 3, 3, 5));
+    cases.add(layer("Normalize [N,C,H,W]", rng -> new Normalize(new float[] {0.2f, -0.1f}, new float[] {0.5f, 2f}),
+        Mode.TRAIN, 2, 2, 3, 3));
     cases.add(layer("Sequential MLP", rng -> new Sequential(new Linear(4, 6, rng), new Tanh(),
         new Linear(6, 3, rng)), Mode.TRAIN, 5, 4));
     cases.add(loss("loss mse", new MeanSquaredError(), rng -> Tensor.randn(rng, 1f, 4, 3),

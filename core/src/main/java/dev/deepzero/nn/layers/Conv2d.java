@@ -51,7 +51,6 @@ public final class Conv2d implements Layer {
   private final int padding;
   private final Parameter weight;
   private final Parameter bias;
-  private final String init;
   private Tensor input;
   private Im2Col.Geometry geometry;
 
@@ -84,8 +83,7 @@ public final class Conv2d implements Layer {
       SplittableRandom rng) {
     this(init.sample(rng, checkPositive(inChannels, "inChannels") * checkPositive(kernelSize, "kernelSize")
             * kernelSize, checkPositive(outChannels, "outChannels") * kernelSize * kernelSize,
-        outChannels, inChannels, kernelSize, kernelSize), Tensor.zeros(outChannels), stride, padding,
-        init.toString());
+        outChannels, inChannels, kernelSize, kernelSize), Tensor.zeros(outChannels), stride, padding);
   }
 
   /**
@@ -93,10 +91,6 @@ public final class Conv2d implements Layer {
    * parameters.
    */
   public Conv2d(Tensor weight, Tensor bias, int stride, int padding) {
-    this(weight, bias, stride, padding, "given");
-  }
-
-  private Conv2d(Tensor weight, Tensor bias, int stride, int padding, String init) {
     weight.requireRank("Conv2d weight", 4);
     bias.requireRank("Conv2d bias", 1);
     if (bias.dim(0) != weight.dim(0) || weight.dim(2) != weight.dim(3)) {
@@ -114,7 +108,6 @@ public final class Conv2d implements Layer {
     this.padding = padding;
     this.weight = new Parameter("weight", weight);
     this.bias = new Parameter("bias", bias);
-    this.init = init;
   }
 
   private static int checkPositive(int v, String what) {
@@ -256,7 +249,7 @@ public final class Conv2d implements Layer {
 
   @Override
   public String toString() {
-    return "Conv2d(" + inChannels + " -> " + outChannels + ", kernel " + kernelSize + ", stride " + stride
-        + ", padding " + padding + ", init=" + init + ")";
+    return "Conv2d(" + inChannels + " -> " + outChannels + ", " + kernelSize + "x" + kernelSize + ", stride "
+        + stride + ", pad " + padding + ")";
   }
 }

@@ -15,7 +15,8 @@ public final class Layers {
 
   /** The type names this registry knows. */
   public static final List<String> TYPES = List.of("Sequential", "Linear", "Relu", "LeakyRelu", "Sigmoid", "Tanh",
-      "Softmax", "Identity", "Flatten", "Dropout", "BatchNorm", "Conv2d", "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d");
+      "Softmax", "Identity", "Flatten", "Dropout", "BatchNorm", "Conv2d", "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d",
+      "Normalize");
 
   private Layers() {}
 
@@ -63,6 +64,8 @@ public final class Layers {
         return new AvgPool2d(config.intOption("kernel"), config.intOption("stride"), config.intOption("padding"));
       case "GlobalAvgPool2d":
         return new GlobalAvgPool2d();
+      case "Normalize":
+        return new Normalize(config.intOption("channels"));
       default:
         throw new IllegalArgumentException("unknown layer type '" + config.type() + "'; known types: "
             + String.join(", ", TYPES));

@@ -24,7 +24,6 @@ public final class Linear implements Layer {
   private final int outFeatures;
   private final Parameter weight;
   private final Parameter bias;
-  private final String init;
   private Tensor input;
 
   /** A layer with LeCun-normal weights, N(0, 1/in), as in the full-scratch article, and zero bias. */
@@ -35,17 +34,13 @@ public final class Linear implements Layer {
   /** A layer whose weights are drawn by {@code init} and whose bias is zero. */
   public Linear(int inFeatures, int outFeatures, Initializer init, SplittableRandom rng) {
     this(init.sample(rng, checkPositive(inFeatures, "inFeatures"), checkPositive(outFeatures, "outFeatures"),
-        outFeatures, inFeatures), Tensor.zeros(outFeatures), init.toString());
+        outFeatures, inFeatures), Tensor.zeros(outFeatures));
   }
 
   /**
    * A layer with the given weight {@code [out, in]} and bias {@code [out]}, which become its live parameters.
    */
   public Linear(Tensor weight, Tensor bias) {
-    this(weight, bias, "given");
-  }
-
-  private Linear(Tensor weight, Tensor bias, String init) {
     weight.requireRank("Linear weight", 2);
     bias.requireRank("Linear bias", 1);
     if (bias.dim(0) != weight.dim(0)) {
@@ -56,7 +51,6 @@ public final class Linear implements Layer {
     this.inFeatures = weight.dim(1);
     this.weight = new Parameter("weight", weight);
     this.bias = new Parameter("bias", bias);
-    this.init = init;
   }
 
   private static int checkPositive(int v, String what) {
@@ -131,6 +125,6 @@ public final class Linear implements Layer {
 
   @Override
   public String toString() {
-    return "Linear(" + inFeatures + " -> " + outFeatures + ", init=" + init + ")";
+    return "Linear(" + inFeatures + " -> " + outFeatures + ")";
   }
 }
