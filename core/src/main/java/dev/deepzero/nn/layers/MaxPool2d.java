@@ -53,15 +53,29 @@ public final class MaxPool2d implements Layer {
     Tensor out = Tensor.zeros(outputShapeOf(x));
     float[] in = x.data();
     float[] y = out.data();
-    forEachWindow(x, (plane, base, rowLo, rowHi, colLo, colHi, o) -> {
-      // Math.max is branch-free and returns NaN if either argument is NaN, so NaN propagates.
-      float max = Float.NEGATIVE_INFINITY;
-      for (int iy = rowLo; iy < rowHi; iy++) {
-        for (int i = base + iy * w(x) + colLo, end = i + colHi - colLo; i < end; i++) {
-          max = Math.max(max, in[i]);
+    Geometry g = new Geometry(x);
+    Parallel.common().forRange(x.dim(0) * x.dim(1), PLANES_PER_TASK, (from, to) -> {
+      for (int plane = from; plane < to; plane++) {
+        int base = plane * g.h * g.w;
+        int o = plane * g.oh * g.ow;
+        for (int oy = 0; oy < g.oh; oy++) {
+          int rowLo = Math.max(0, oy * stride - padding);
+          int rowHi = Math.min(g.h, oy * stride - padding + kernelSize);
+          for (int ox = 0; ox < g.ow; ox++, o++) {
+            int colLo = Math.max(0, ox * stride - padding);
+            int colHi = Math.min(g.w, ox * stride - padding + kernelSize);
+            float max = in[base + rowLo * g.w + colLo];
+            for (int iy = rowLo; iy < rowHi; iy++) {
+              for (int i = base + iy * g.w + colLo, end = base + iy * g.w + colHi; i < end; i++) {
+                float v = in[i];
+                // A NaN wins and stays: it propagates, as the articles' np.max does.
+                max = v > max || v != v ? v : max;
+              }
+            }
+            y[o] = max;
+          }
         }
       }
-      y[o] = max;
     });
     input = x;
     output = out;
@@ -76,16 +90,30 @@ public final class MaxPool2d implements Layer {
     float[] y = output.data();
     float[] g = gradOutput.data();
     float[] gi = gradInput.data();
-    // The forward pass kept no argmax: finding the first element equal to the window's maximum again costs
-    // about as much as reading a stored index, and forward stays free of unpredictable branches.
-    forEachWindow(x, (plane, base, rowLo, rowHi, colLo, colHi, o) -> {
-      float max = y[o];
-      boolean nan = max != max;
-      for (int iy = rowLo; iy < rowHi; iy++) {
-        for (int i = base + iy * w(x) + colLo, end = i + colHi - colLo; i < end; i++) {
-          if (in[i] == max || (nan && in[i] != in[i])) {
-            gi[i] += g[o];
-            return;
+    Geometry geo = new Geometry(x);
+    // The forward pass kept no argmax: finding the first element equal to the window's maximum again reads the
+    // same few pixels as a stored index would, and keeps forward free of index bookkeeping.
+    Parallel.common().forRange(x.dim(0) * x.dim(1), PLANES_PER_TASK, (from, to) -> {
+      for (int plane = from; plane < to; plane++) {
+        int base = plane * geo.h * geo.w;
+        int o = plane * geo.oh * geo.ow;
+        for (int oy = 0; oy < geo.oh; oy++) {
+          int rowLo = Math.max(0, oy * stride - padding);
+          int rowHi = Math.min(geo.h, oy * stride - padding + kernelSize);
+          for (int ox = 0; ox < geo.ow; ox++, o++) {
+            int colLo = Math.max(0, ox * stride - padding);
+            int colHi = Math.min(geo.w, ox * stride - padding + kernelSize);
+            float max = y[o];
+            boolean nan = max != max;
+            search:
+            for (int iy = rowLo; iy < rowHi; iy++) {
+              for (int i = base + iy * geo.w + colLo, end = base + iy * geo.w + colHi; i < end; i++) {
+                if (in[i] == max || (nan && in[i] != in[i])) {
+                  gi[i] += g[o];
+                  break search;
+                }
+              }
+            }
           }
         }
       }
@@ -93,45 +121,24 @@ public final class MaxPool2d implements Layer {
     return gradInput;
   }
 
-  /** One pooling window: rows {@code [rowLo, rowHi)} and columns {@code [colLo, colHi)} of a plane. */
-  @FunctionalInterface
-  private interface WindowBody {
-    void run(int plane, int base, int rowLo, int rowHi, int colLo, int colHi, int outputIndex);
-  }
+  /** Input and output plane sizes. */
+  private final class Geometry {
+    final int h;
+    final int w;
+    final int oh;
+    final int ow;
 
-  /**
-   * Calls {@code body} for every window, with planes (one channel of one image) split over the threads. Each
-   * output, and in backward each window's input pixels, belong to one plane, so no two threads write the same
-   * element.
-   */
-  private void forEachWindow(Tensor x, WindowBody body) {
-    int h = x.dim(2);
-    int w = x.dim(3);
-    int oh = (h + 2 * padding - kernelSize) / stride + 1;
-    int ow = (w + 2 * padding - kernelSize) / stride + 1;
-    Parallel.common().forRange(x.dim(0) * x.dim(1), PLANES_PER_TASK, (from, to) -> {
-      for (int plane = from; plane < to; plane++) {
-        int base = plane * h * w;
-        int o = plane * oh * ow;
-        for (int oy = 0; oy < oh; oy++) {
-          int rowLo = Math.max(0, oy * stride - padding);
-          int rowHi = Math.min(h, oy * stride - padding + kernelSize);
-          for (int ox = 0; ox < ow; ox++, o++) {
-            int colLo = Math.max(0, ox * stride - padding);
-            body.run(plane, base, rowLo, rowHi, colLo, Math.min(w, ox * stride - padding + kernelSize), o);
-          }
-        }
-      }
-    });
-  }
-
-  private static int w(Tensor x) {
-    return x.dim(3);
+    Geometry(Tensor x) {
+      h = x.dim(2);
+      w = x.dim(3);
+      oh = (h + 2 * padding - kernelSize) / stride + 1;
+      ow = (w + 2 * padding - kernelSize) / stride + 1;
+    }
   }
 
   private int[] outputShapeOf(Tensor x) {
-    return new int[] {x.dim(0), x.dim(1), (x.dim(2) + 2 * padding - kernelSize) / stride + 1,
-        (x.dim(3) + 2 * padding - kernelSize) / stride + 1};
+    Geometry g = new Geometry(x);
+    return new int[] {x.dim(0), x.dim(1), g.oh, g.ow};
   }
 
   @Override
