@@ -4,10 +4,12 @@
 # (deepzero, pytorch, numpy, then again) so machine noise hits all alike; each system's best round is reported.
 #
 #   bench/compare.sh [--rounds R] [--batches N] [--torch-batches N] [--numpy-batches N] [--no-deepzero]
-#                    [--install-peers]
+#                    [--torch-threads T] [--plain-malloc] [--install-peers]
 #   bench/compare.sh --gemm [--rounds R]
 #
 # --batches N        train window for both peers (0 = one full epoch); defaults: pytorch 0, numpy 120
+# --torch-threads T  torch.set_num_threads(T), default 2
+# --plain-malloc     run the peers with glibc malloc's defaults (see below)
 # --install-peers    apt-get install python3-torch (pulls Debian's numpy) and libopenblas0-pthread when missing
 # --gemm             float32 GEMM GFLOP/s instead: bench/peers/numpy_gemm.py against bench/gemm.sh when present
 # Environment: TORCH_PYTHON (default /usr/bin/python3), NUMPY_PYTHON (default python3 on PATH),
@@ -20,7 +22,7 @@ torch_python="${TORCH_PYTHON:-/usr/bin/python3}"
 numpy_python="${NUMPY_PYTHON:-python3}"
 report_python="$(command -v /usr/bin/python3 || command -v python3)"  # the tables need only the standard library
 timeout_s="${RUN_TIMEOUT:-1800}"
-rounds=2 torch_batches=0 numpy_batches=120 mode=cnn with_deepzero=1 install=0
+rounds=2 torch_batches=0 numpy_batches=120 torch_threads=2 mode=cnn with_deepzero=1 install=0 plain_malloc=0
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -28,12 +30,14 @@ while [ $# -gt 0 ]; do
     --batches) torch_batches="$2"; numpy_batches="$2"; shift 2 ;;
     --torch-batches) torch_batches="$2"; shift 2 ;;
     --numpy-batches) numpy_batches="$2"; shift 2 ;;
+    --torch-threads) torch_threads="$2"; shift 2 ;;
+    --plain-malloc) plain_malloc=1; shift ;;
     --no-deepzero) with_deepzero=0; shift ;;
     --install-peers) install=1; shift ;;
     --gemm) mode=gemm; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: unknown option '$1' (valid: --rounds --batches --torch-batches --numpy-batches" \
-         "--no-deepzero --install-peers --gemm --help)" >&2; exit 2 ;;
+         "--torch-threads --plain-malloc --no-deepzero --install-peers --gemm --help)" >&2; exit 2 ;;
   esac
 done
 
@@ -67,11 +71,17 @@ if has_torch; then torch_ok=1; else
 fi
 if has_numpy; then numpy_ok=1; else echo "numpy: not installed ($numpy_python cannot import numpy)"; fi
 
+# glibc serves blocks over 32 MB (a batch-1000 activation is 69 MB) with fresh mmap pages and returns freed heap
+# to the kernel, so the peers page-fault on every large tensor; page faults are slow on this kind of VM (~20 us
+# each: PyTorch inference at batch 1000 ran 10x slower). Keeping freed memory for reuse is what a JVM heap does
+# anyway, so the peers get it too unless --plain-malloc.
+peer_malloc=(MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=17179869184)
+[ "$plain_malloc" = 1 ] && peer_malloc=()
 # The numpy peer runs with OpenBLAS's own CPU detection: this machine may pin OPENBLAS_CORETYPE / L2 size for
 # safety, which would make numpy run an older kernel than the hardware has.
-numpy_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
+numpy_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${peer_malloc[@]}")
 # PyTorch runs its own thread pool; OpenBLAS's threads on top of it would fight over the same cores.
-torch_env=(env OPENBLAS_NUM_THREADS=1)
+torch_env=(env OPENBLAS_NUM_THREADS=1 "${peer_malloc[@]}")
 
 if [ "$mode" = gemm ]; then
   gemm_sh="$repo/bench/gemm.sh"
@@ -105,7 +115,7 @@ for r in $(seq 1 "$rounds"); do
     fi
   fi
   if [ "$torch_ok" = 1 ] && run pytorch "$results/pytorch.$r.out" "${torch_env[@]}" "$torch_python" \
-      "$peers/torch_cnn.py" --batches "$torch_batches"; then
+      "$peers/torch_cnn.py" --batches "$torch_batches" --threads "$torch_threads"; then
     last_json "$results/pytorch.$r.out" >"$results/pytorch.$r.json"
   fi
   if [ "$numpy_ok" = 1 ] && run numpy "$results/numpy.$r.out" "${numpy_env[@]}" "$numpy_python" \
