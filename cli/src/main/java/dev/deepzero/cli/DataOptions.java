@@ -3,6 +3,11 @@ package dev.deepzero.cli;
 import dev.deepzero.data.ClassificationData;
 import dev.deepzero.data.DataSources;
 import dev.deepzero.data.Mnist;
+import dev.deepzero.data.Batch;
+import dev.deepzero.data.Dataset;
+import dev.deepzero.data.Datasets;
+import dev.deepzero.data.ImageFolderDataset;
+import dev.deepzero.data.TensorDataset;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -19,11 +24,38 @@ final class DataOptions {
       + " full data set is installed (quick runs).")
   boolean embedded;
 
+  @Option(names = "--images", paramLabel = "DIR",
+      description = "Your own images instead: DIR/<class>/*.png|jpg, one sub-folder per class.")
+  Path imagesDir;
+
+  @Option(names = "--test-images", paramLabel = "DIR",
+      description = "With --images: a test set of the same form; without it --test-fraction of the images are"
+          + " held out.")
+  Path testImagesDir;
+
+  @Option(names = "--image-size", defaultValue = "28x28", paramLabel = "HxW",
+      description = "With --images: the size images are resized to (default: ${DEFAULT-VALUE}).")
+  String imageSize;
+
+  @Option(names = "--channels", defaultValue = "1",
+      description = "With --images: 1 (grey) or 3 (RGB) (default: ${DEFAULT-VALUE}).")
+  int channels;
+
+  @Option(names = "--test-fraction", defaultValue = "0.2",
+      description = "With --images and no test folder: the share held out as the test set (default: ${DEFAULT-VALUE}).")
+  double testFraction;
+
   @Option(names = "--digits", description = "The --data folder holds MNIST digits rather than Fashion-MNIST.")
   boolean digits;
 
   /** Loads the data the options name. */
   ClassificationData load() throws IOException {
+    if (imagesDir != null) {
+      if (dataDir != null || embedded || digits) {
+        throw new IllegalArgumentException("--images cannot be combined with --data, --embedded or --digits");
+      }
+      return loadImages();
+    }
     if (embedded) {
       if (dataDir != null || digits) {
         throw new IllegalArgumentException("--embedded cannot be combined with --data or --digits");
@@ -31,5 +63,42 @@ final class DataOptions {
       return DataSources.embedded();
     }
     return DataSources.standard().load(dataDir, digits ? Mnist.Variant.DIGITS : Mnist.Variant.FASHION);
+  }
+
+  private ClassificationData loadImages() throws IOException {
+    String[] hw = imageSize.toLowerCase(java.util.Locale.ROOT).split("x");
+    if (hw.length != 2) {
+      throw new IllegalArgumentException("--image-size must look like 28x28, got '" + imageSize + "'");
+    }
+    int height = Integer.parseInt(hw[0].trim());
+    int width = Integer.parseInt(hw[1].trim());
+    ImageFolderDataset all = ImageFolderDataset.load(imagesDir, channels, height, width);
+    report(all);
+    if (testImagesDir != null) {
+      Path testDir = testImagesDir;
+      ImageFolderDataset test = ImageFolderDataset.load(testDir, channels, height, width);
+      report(test);
+      if (!test.classNames().equals(all.classNames())) {
+        throw new IllegalArgumentException(testDir + " has classes " + test.classNames() + " but " + imagesDir
+            + " has " + all.classNames());
+      }
+      return new ClassificationData(all.tensors(), test.tensors(), all.classNames(), all.description());
+    }
+    Datasets.Split split = Datasets.split(all.tensors(), testFraction, 0);
+    return new ClassificationData(materialize(split.train()), materialize(split.validation()), all.classNames(),
+        all.description() + ", " + Math.round(testFraction * 100) + "% held out as the test set");
+  }
+
+  private static void report(ImageFolderDataset images) {
+    for (ImageFolderDataset.Skipped s : images.skipped()) {
+      System.err.println("deepzero: skipped " + s.file() + ": " + s.reason());
+    }
+  }
+
+  private static TensorDataset materialize(Dataset view) {
+    int[] all = new int[view.size()];
+    java.util.Arrays.setAll(all, i -> i);
+    Batch b = view.batch(all);
+    return new TensorDataset(b.inputs(), b.targets());
   }
 }

@@ -22,6 +22,7 @@ public final class Main implements Runnable {
   /** Runs the command line and returns its exit status (for tests). */
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       // Bad input is the user's to fix: show the message, not a stack trace.
       if (e instanceof IllegalArgumentException || e instanceof IllegalStateException

@@ -145,6 +145,39 @@ class ImageCommandsTest {
   }
 
   @Test
+  void trainsOnAFolderOfImagesOneSubFolderPerClass() throws Exception {
+    Path images = dir.resolve("own-images");
+    java.util.Random random = new java.util.Random(5);
+    for (String cls : List.of("top", "bottom")) {
+      Files.createDirectories(images.resolve(cls));
+      for (int i = 0; i < 30; i++) {
+        BufferedImage picture = new BufferedImage(20, 24, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 24; y++) {
+          for (int x = 0; x < 20; x++) {
+            boolean lit = cls.equals("top") == (y < 12);
+            int v = Math.min(255, Math.max(0, (lit ? 200 : 40) + random.nextInt(50) - 25));
+            picture.setRGB(x, y, v * 0x010101);
+          }
+        }
+        ImageIO.write(picture, "png", images.resolve(cls).resolve(i + ".png").toFile());
+      }
+    }
+    Files.write(images.resolve("top").resolve("broken.png"), new byte[] {1, 2, 3});
+    Path out = dir.resolve("own-run");
+    CliRun r = CliRun.run("train", "--images", images.toString(), "--image-size", "12x12", "--model", "mlp",
+        "--epochs", "3", "--batch-size", "8", "--optimizer", "adam", "--lr", "0.003", "--validation", "0",
+        "--out", out.toString(), "--json");
+    assertEquals(0, r.status(), r.all());
+    assertTrue(r.err().contains("skipped") && r.err().contains("broken.png"), r.err());
+    Map<?, ?> summary = (Map<?, ?>) Json.parse(r.out().strip().lines().reduce((a, b) -> b).orElseThrow());
+    assertTrue(((Number) summary.get("test_accuracy")).doubleValue() >= 0.9, summary.toString());
+    CliRun p = CliRun.run("predict", "--model", out.resolve("model.safetensors").toString(), "--invert", "never",
+        images.resolve("top").resolve("0.png").toString());
+    assertEquals(0, p.status(), p.all());
+    assertTrue(p.out().lines().skip(1).findFirst().orElseThrow().contains("top"), p.out());
+  }
+
+  @Test
   void anUnknownModelNameListsTheValidOnes() {
     CliRun r = CliRun.run("train", "--embedded", "--model", "resnet", "--out", dir.resolve("y").toString());
     assertEquals(2, r.status(), r.all());
