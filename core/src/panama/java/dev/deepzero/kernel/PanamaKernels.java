@@ -18,8 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Packing reads either stored layout, so all four transpose combinations run the same inner loop. Every element
  * of C gets the same arithmetic on every path (packed or not, any sub-matrix): each block of {@code KC}
  * consecutive {@code p} is summed with fused multiply-adds in increasing {@code p} into an accumulator that
- * starts at zero, and block sums are added to C in order, the first after scaling C by beta. This is what
- * makes {@link Parallel#sgemm} bit-identical for any thread count.
+ * starts at zero, and block sums are added to C in order; C is first scaled by beta when beta is neither 0 nor
+ * 1, and with beta 0 the first block sum is stored instead of added. This is what makes
+ * {@link Parallel#sgemm} bit-identical for any thread count.
  */
 final class PanamaKernels implements Kernels {
 
@@ -46,8 +47,8 @@ final class PanamaKernels implements Kernels {
   private static final class Buffers {
     final float[] packedB = new float[KC * NC];
     final float[] packedA = new float[MC * KC];
-    // Block sums of a tile narrower than NR, written whole and then added into C column by column.
-    final float[] edge = new float[MR * NR];
+    // Block sums of one register tile, row-major with row stride NR, on their way into C.
+    final float[] sums = new float[MR * NR];
   }
 
   PanamaKernels() {}
@@ -71,12 +72,18 @@ final class PanamaKernels implements Kernels {
     int aCs = transA ? lda : 1;
     int bRs = transB ? 1 : ldb;
     int bCs = transB ? ldb : 1;
-    if (k == 0) {
+    if (k == 0 || (beta != 0f && beta != 1f)) {
       scaleC(beta, c, cOff, ldc, m, n);
-    } else if (m < MR || (long) m * n * k <= SMALL_MACS) {
-      smallGemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, beta, c, cOff, ldc);
+    }
+    if (k == 0) {
+      return;
+    }
+    // From here C is either overwritten (beta 0) or accumulated into.
+    boolean accumulate = beta != 0f;
+    if (m < MR || (long) m * n * k <= SMALL_MACS) {
+      smallGemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, accumulate, c, cOff, ldc);
     } else {
-      blockedGemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, beta, c, cOff, ldc);
+      blockedGemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, accumulate, c, cOff, ldc);
     }
   }
 
@@ -90,15 +97,15 @@ final class PanamaKernels implements Kernels {
   }
 
   private static void blockedGemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs,
-      float[] b, int bOff, int bRs, int bCs, float beta, float[] c, int cOff, int ldc) {
+      float[] b, int bOff, int bRs, int bCs, boolean accumulate, float[] c, int cOff, int ldc) {
     Buffers buf = BUFFERS.get();
-    // A is worth packing only when several B panels reuse it.
-    boolean packA = n > NR;
+    // Packing A pays for itself only when enough B panels reuse it (measured: not for n = 2 NR, yes for 32 NR).
+    boolean packA = n > 4 * NR;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
-        float blockBeta = pc == 0 ? beta : 1f;
+        boolean add = accumulate || pc > 0;
         packB(b, bOff + pc * bRs + jc * bCs, bRs, bCs, kc, nc, buf.packedB);
         for (int ic = 0; ic < m; ic += MC) {
           int mc = Math.min(MC, m - ic);
@@ -116,12 +123,8 @@ final class PanamaKernels implements Kernels {
               int ai = packA ? ir * kc : aBase + ir * aRs;
               int rs = packA ? 1 : aRs;
               int cs = packA ? MR : aCs;
-              if (cols > VL) {
-                tile(rows, cols, kc, tileA, ai, rs, cs, buf.packedB, bp, blockBeta, c, ci, ldc);
-              } else {
-                tile(rows, NR, kc, tileA, ai, rs, cs, buf.packedB, bp, 0f, buf.edge, 0, NR);
-                addEdge(rows, cols, buf.edge, blockBeta, c, ci, ldc);
-              }
+              tile(rows, kc, tileA, ai, rs, cs, buf.packedB, bp, buf.sums);
+              addTile(rows, cols, buf.sums, add, c, ci, ldc);
             }
           }
         }
@@ -195,20 +198,22 @@ final class PanamaKernels implements Kernels {
     }
   }
 
-  /** One register tile of C, {@code rows <= MR} by {@code NR}: B packed, A at any strides. */
-  private static void tile(int rows, int cols, int kc, float[] a, int ai, int rs, int cs,
-      float[] bp, int bi, float beta, float[] c, int ci, int ldc) {
+  /** Block sums of a register tile, {@code rows <= MR} by {@code NR}, into {@code sums}: B packed, A at any strides. */
+  private static void tile(int rows, int kc, float[] a, int ai, int rs, int cs, float[] bp, int bi, float[] sums) {
     if (rows == MR) {
-      tile6(cols, kc, a, ai, rs, cs, bp, bi, beta, c, ci, ldc);
+      tile6(kc, a, ai, rs, cs, bp, bi, sums);
     } else {
       for (int r = 0; r < rows; r++) {
-        tile1(cols, kc, a, ai + r * rs, cs, bp, bi, beta, c, ci + r * ldc);
+        tile1(kc, a, ai + r * rs, cs, bp, bi, sums, r * NR);
       }
     }
   }
 
-  private static void tile6(int cols, int kc, float[] a, int ai, int rs, int cs,
-      float[] bp, int bi, float beta, float[] c, int ci, int ldc) {
+  // The accumulators stay in registers through the p loop and leave through one array store each: a vector
+  // passed to a method that the JIT does not inline (as cold call sites after the loop are not) is boxed. The
+  // method is kept small on purpose: a larger one (C update and masked stores inline) made C1's tier-3 compile
+  // fail with "out of virtual registers", which can leave it in slow tier-2 code for good.
+  private static void tile6(int kc, float[] a, int ai, int rs, int cs, float[] bp, int bi, float[] sums) {
     FloatVector c00 = FloatVector.zero(S);
     FloatVector c01 = c00;
     FloatVector c10 = c00;
@@ -251,45 +256,21 @@ final class PanamaKernels implements Kernels {
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
     }
-    // Written out rather than calling a helper: the JIT inlines cold call sites poorly, and a vector passed to
-    // a method that is not inlined is boxed on the heap.
-    int r0 = ci;
-    int r1 = ci + ldc;
-    int r2 = ci + 2 * ldc;
-    int r3 = ci + 3 * ldc;
-    int r4 = ci + 4 * ldc;
-    int r5 = ci + 5 * ldc;
-    VectorMask<Float> m1 = S.indexInRange(VL, cols);
-    if (beta != 0f) {
-      c00 = c00.add(FloatVector.fromArray(S, c, r0).mul(beta));
-      c01 = c01.add(FloatVector.fromArray(S, c, r0 + VL, m1).mul(beta));
-      c10 = c10.add(FloatVector.fromArray(S, c, r1).mul(beta));
-      c11 = c11.add(FloatVector.fromArray(S, c, r1 + VL, m1).mul(beta));
-      c20 = c20.add(FloatVector.fromArray(S, c, r2).mul(beta));
-      c21 = c21.add(FloatVector.fromArray(S, c, r2 + VL, m1).mul(beta));
-      c30 = c30.add(FloatVector.fromArray(S, c, r3).mul(beta));
-      c31 = c31.add(FloatVector.fromArray(S, c, r3 + VL, m1).mul(beta));
-      c40 = c40.add(FloatVector.fromArray(S, c, r4).mul(beta));
-      c41 = c41.add(FloatVector.fromArray(S, c, r4 + VL, m1).mul(beta));
-      c50 = c50.add(FloatVector.fromArray(S, c, r5).mul(beta));
-      c51 = c51.add(FloatVector.fromArray(S, c, r5 + VL, m1).mul(beta));
-    }
-    c00.intoArray(c, r0);
-    c01.intoArray(c, r0 + VL, m1);
-    c10.intoArray(c, r1);
-    c11.intoArray(c, r1 + VL, m1);
-    c20.intoArray(c, r2);
-    c21.intoArray(c, r2 + VL, m1);
-    c30.intoArray(c, r3);
-    c31.intoArray(c, r3 + VL, m1);
-    c40.intoArray(c, r4);
-    c41.intoArray(c, r4 + VL, m1);
-    c50.intoArray(c, r5);
-    c51.intoArray(c, r5 + VL, m1);
+    c00.intoArray(sums, 0);
+    c01.intoArray(sums, VL);
+    c10.intoArray(sums, NR);
+    c11.intoArray(sums, NR + VL);
+    c20.intoArray(sums, 2 * NR);
+    c21.intoArray(sums, 2 * NR + VL);
+    c30.intoArray(sums, 3 * NR);
+    c31.intoArray(sums, 3 * NR + VL);
+    c40.intoArray(sums, 4 * NR);
+    c41.intoArray(sums, 4 * NR + VL);
+    c50.intoArray(sums, 5 * NR);
+    c51.intoArray(sums, 5 * NR + VL);
   }
 
-  private static void tile1(int cols, int kc, float[] a, int ai, int cs,
-      float[] bp, int bi, float beta, float[] c, int ci) {
+  private static void tile1(int kc, float[] a, int ai, int cs, float[] bp, int bi, float[] sums, int si) {
     FloatVector c0 = FloatVector.zero(S);
     FloatVector c1 = c0;
     for (int p = 0; p < kc; p++) {
@@ -298,36 +279,32 @@ final class PanamaKernels implements Kernels {
       c0 = x.fma(FloatVector.fromArray(S, bp, bo), c0);
       c1 = x.fma(FloatVector.fromArray(S, bp, bo + VL), c1);
     }
-    VectorMask<Float> m1 = S.indexInRange(VL, cols);
-    if (beta != 0f) {
-      c0 = c0.add(FloatVector.fromArray(S, c, ci).mul(beta));
-      c1 = c1.add(FloatVector.fromArray(S, c, ci + VL, m1).mul(beta));
-    }
-    c0.intoArray(c, ci);
-    c1.intoArray(c, ci + VL, m1);
+    c0.intoArray(sums, si);
+    c1.intoArray(sums, si + VL);
   }
 
-  /** Adds the block sums of a tile narrower than {@link #NR}, held in {@code edge}, into C with masked stores. */
-  private static void addEdge(int rows, int cols, float[] edge, float beta, float[] c, int ci, int ldc) {
+  /** {@code C = sums} or {@code C += sums} over a {@code rows × cols} tile; a last partial vector is masked. */
+  private static void addTile(int rows, int cols, float[] sums, boolean add, float[] c, int ci, int ldc) {
+    int bound = S.loopBound(cols);
+    VectorMask<Float> tail = S.indexInRange(bound, cols);
     for (int r = 0; r < rows; r++) {
-      for (int j = 0; j < cols; j += VL) {
-        VectorMask<Float> mask = S.indexInRange(j, cols);
-        int at = ci + r * ldc + j;
-        FloatVector sum = FloatVector.fromArray(S, edge, r * NR + j);
-        if (beta != 0f) {
-          sum = sum.add(FloatVector.fromArray(S, c, at, mask).mul(beta));
+      int row = ci + r * ldc;
+      int j = 0;
+      for (; j < bound; j += VL) {
+        FloatVector sum = FloatVector.fromArray(S, sums, r * NR + j);
+        if (add) {
+          sum = sum.add(FloatVector.fromArray(S, c, row + j));
         }
-        sum.intoArray(c, at, mask);
+        sum.intoArray(c, row + j);
+      }
+      if (j < cols) {
+        FloatVector sum = FloatVector.fromArray(S, sums, r * NR + j);
+        if (add) {
+          sum = sum.add(FloatVector.fromArray(S, c, row + j, tail));
+        }
+        sum.intoArray(c, row + j, tail);
       }
     }
-  }
-
-  /**
-   * {@code old·beta + sum}, where beta 0 ignores {@code old} (even NaN). The tiles do the same in vector form;
-   * for beta 1 the multiply is exact, so accumulation costs no rounding beyond the add.
-   */
-  private static float combine(float sum, float old, float beta) {
-    return beta == 0f ? sum : sum + old * beta;
   }
 
   /**
@@ -335,7 +312,7 @@ final class PanamaKernels implements Kernels {
    * when B is stored [k, n] a lane runs the fused multiply-adds of one column; otherwise a scalar loop does.
    */
   private static void smallGemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs,
-      float[] b, int bOff, int bRs, int bCs, float beta, float[] c, int cOff, int ldc) {
+      float[] b, int bOff, int bRs, int bCs, boolean accumulate, float[] c, int cOff, int ldc) {
     int vectorCols = bCs == 1 ? S.loopBound(n) : 0;
     for (int i = 0; i < m; i++) {
       int aRow = aOff + i * aRs;
@@ -348,11 +325,10 @@ final class PanamaKernels implements Kernels {
             FloatVector x = FloatVector.broadcast(S, a[aRow + p * aCs]);
             acc = x.fma(FloatVector.fromArray(S, b, bOff + p * bRs + j), acc);
           }
-          if (pc == 0 && beta == 0f) {
-            acc.intoArray(c, cRow + j);
-          } else {
-            acc.add(FloatVector.fromArray(S, c, cRow + j).mul(pc == 0 ? beta : 1f)).intoArray(c, cRow + j);
+          if (accumulate || pc > 0) {
+            acc = acc.add(FloatVector.fromArray(S, c, cRow + j));
           }
+          acc.intoArray(c, cRow + j);
         }
       }
       // scalar tail
@@ -364,7 +340,7 @@ final class PanamaKernels implements Kernels {
           for (int p = pc; p < pEnd; p++) {
             acc = Math.fma(a[aRow + p * aCs], b[bCol + p * bRs], acc);
           }
-          c[cRow + j] = combine(acc, c[cRow + j], pc == 0 ? beta : 1f);
+          c[cRow + j] = accumulate || pc > 0 ? acc + c[cRow + j] : acc;
         }
       }
     }
