@@ -54,26 +54,13 @@ public final class MaxPool2d implements Layer {
     float[] in = x.data();
     float[] y = out.data();
     Geometry g = new Geometry(x);
+    boolean halving = kernelSize == 2 && stride == 2 && padding == 0;
     Parallel.common().forRange(x.dim(0) * x.dim(1), PLANES_PER_TASK, (from, to) -> {
       for (int plane = from; plane < to; plane++) {
-        int base = plane * g.h * g.w;
-        int o = plane * g.oh * g.ow;
-        for (int oy = 0; oy < g.oh; oy++) {
-          int rowLo = Math.max(0, oy * stride - padding);
-          int rowHi = Math.min(g.h, oy * stride - padding + kernelSize);
-          for (int ox = 0; ox < g.ow; ox++, o++) {
-            int colLo = Math.max(0, ox * stride - padding);
-            int colHi = Math.min(g.w, ox * stride - padding + kernelSize);
-            float max = in[base + rowLo * g.w + colLo];
-            for (int iy = rowLo; iy < rowHi; iy++) {
-              for (int i = base + iy * g.w + colLo, end = base + iy * g.w + colHi; i < end; i++) {
-                float v = in[i];
-                // A NaN wins and stays: it propagates, as the articles' np.max does.
-                max = v > max || v != v ? v : max;
-              }
-            }
-            y[o] = max;
-          }
+        if (halving) {
+          halvePlane(in, plane * g.h * g.w, g.w, y, plane * g.oh * g.ow, g.oh, g.ow);
+        } else {
+          poolPlane(in, plane * g.h * g.w, g, y, plane * g.oh * g.ow);
         }
       }
     });
@@ -91,12 +78,31 @@ public final class MaxPool2d implements Layer {
     float[] g = gradOutput.data();
     float[] gi = gradInput.data();
     Geometry geo = new Geometry(x);
+    boolean halving = kernelSize == 2 && stride == 2 && padding == 0;
     // The forward pass kept no argmax: finding the first element equal to the window's maximum again reads the
     // same few pixels as a stored index would, and keeps forward free of index bookkeeping.
     Parallel.common().forRange(x.dim(0) * x.dim(1), PLANES_PER_TASK, (from, to) -> {
       for (int plane = from; plane < to; plane++) {
         int base = plane * geo.h * geo.w;
         int o = plane * geo.oh * geo.ow;
+        if (halving) {
+          for (int oy = 0; oy < geo.oh; oy++) {
+            int r0 = base + 2 * oy * geo.w;
+            int r1 = r0 + geo.w;
+            for (int ox = 0; ox < geo.ow; ox++, o++) {
+              int i = 2 * ox;
+              float m = y[o];
+              // Last candidate first, so the first match in row-major order is the one left; plain selects,
+              // because which pixel wins is unpredictable.
+              int at = r1 + i + 1;
+              at = same(in[r1 + i], m) ? r1 + i : at;
+              at = same(in[r0 + i + 1], m) ? r0 + i + 1 : at;
+              at = same(in[r0 + i], m) ? r0 + i : at;
+              gi[at] += g[o];
+            }
+          }
+          continue;
+        }
         for (int oy = 0; oy < geo.oh; oy++) {
           int rowLo = Math.max(0, oy * stride - padding);
           int rowHi = Math.min(geo.h, oy * stride - padding + kernelSize);
@@ -104,11 +110,10 @@ public final class MaxPool2d implements Layer {
             int colLo = Math.max(0, ox * stride - padding);
             int colHi = Math.min(geo.w, ox * stride - padding + kernelSize);
             float max = y[o];
-            boolean nan = max != max;
             search:
             for (int iy = rowLo; iy < rowHi; iy++) {
               for (int i = base + iy * geo.w + colLo, end = base + iy * geo.w + colHi; i < end; i++) {
-                if (in[i] == max || (nan && in[i] != in[i])) {
+                if (same(in[i], max)) {
                   gi[i] += g[o];
                   break search;
                 }
@@ -119,6 +124,46 @@ public final class MaxPool2d implements Layer {
       }
     });
     return gradInput;
+  }
+
+  /**
+   * The common 2x2, stride 2 case as one straight loop over pairs of rows. {@link Math#max} is branch-free and
+   * returns NaN when either argument is NaN, so NaN propagates as in the general case.
+   */
+  private static void halvePlane(float[] in, int base, int w, float[] y, int o, int oh, int ow) {
+    for (int oy = 0; oy < oh; oy++) {
+      int r0 = base + 2 * oy * w;
+      int r1 = r0 + w;
+      int out = o + oy * ow;
+      for (int ox = 0; ox < ow; ox++) {
+        int i = 2 * ox;
+        y[out + ox] = Math.max(Math.max(in[r0 + i], in[r0 + i + 1]), Math.max(in[r1 + i], in[r1 + i + 1]));
+      }
+    }
+  }
+
+  /** Any window size, stride and padding; windows are clipped to the plane (padding never wins). */
+  private void poolPlane(float[] in, int base, Geometry g, float[] y, int o) {
+    for (int oy = 0; oy < g.oh; oy++) {
+      int rowLo = Math.max(0, oy * stride - padding);
+      int rowHi = Math.min(g.h, oy * stride - padding + kernelSize);
+      for (int ox = 0; ox < g.ow; ox++, o++) {
+        int colLo = Math.max(0, ox * stride - padding);
+        int colHi = Math.min(g.w, ox * stride - padding + kernelSize);
+        float max = Float.NEGATIVE_INFINITY;
+        for (int iy = rowLo; iy < rowHi; iy++) {
+          for (int i = base + iy * g.w + colLo, end = base + iy * g.w + colHi; i < end; i++) {
+            max = Math.max(max, in[i]);
+          }
+        }
+        y[o] = max;
+      }
+    }
+  }
+
+  /** Whether {@code v} is the window maximum {@code max}: equal, or both NaN. */
+  private static boolean same(float v, float max) {
+    return v == max | (v != v & max != max);
   }
 
   /** Input and output plane sizes. */
