@@ -65,6 +65,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--lr", defaultValue = "0.1", description = "Learning rate (default: ${DEFAULT-VALUE}).")
   float learningRate;
 
+  /** How the learning rate changes over the epochs. */
+  enum Schedule { CONSTANT, COSINE }
+
+  @Option(names = "--schedule", defaultValue = "CONSTANT",
+      description = "Learning-rate schedule: constant, or cosine (from --lr down to 0 over --epochs, set at each"
+          + " epoch's start) (default: ${DEFAULT-VALUE}).")
+  Schedule schedule;
+
   @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
   float weightDecay;
 
@@ -152,6 +160,17 @@ final class TrainCommand implements Callable<Integer> {
     long start = System.nanoTime();
     double[] lastTest = {Double.NaN, Double.NaN};
     try (StopOnInterrupt stop = new StopOnInterrupt()) {
+      float baseRate = optimizer.learningRate();
+      if (schedule == Schedule.COSINE) {
+        trainer.addListener(new TrainingListener() {
+          @Override
+          public void onEpochStart(int epoch, int batches) {
+            double progress = (epoch - 1) / (double) epochs;
+            // Never exactly 0: the optimizers reject a zero learning rate.
+            optimizer.setLearningRate((float) Math.max(baseRate * 0.5 * (1 + Math.cos(Math.PI * progress)), 1e-8));
+          }
+        });
+      }
       trainer.addListener(new ProgressBar(System.err, System.console() != null, epochs));
       trainer.addListener(stop);
       trainer.addListener(new TrainingListener() {
