@@ -97,6 +97,8 @@ final class TrainCommand implements Callable<Integer> {
   boolean json;
 
   private static final String METRICS_KEY = "metrics_csv";
+  private static final String SCHEDULE_KEY = "lr_schedule";
+  private static final String BASE_RATE_KEY = "base_learning_rate";
   private static final String CSV_HEADER = "epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,"
       + "test_loss,test_accuracy,seconds,images_per_sec";
 
@@ -120,6 +122,9 @@ final class TrainCommand implements Callable<Integer> {
       seed = checkpoint.state().seed();
       batchSize = checkpoint.state().batchSize();
       modelName = checkpoint.metadata().getOrDefault(ModelFile.MODEL_NAME_KEY, modelName);
+      schedule = Schedule.valueOf(checkpoint.metadata().getOrDefault(SCHEDULE_KEY, schedule.name()));
+      learningRate = Float.parseFloat(checkpoint.metadata().getOrDefault(BASE_RATE_KEY,
+          Float.toString(optimizer.learningRate())));
       String previous = checkpoint.metadata().getOrDefault(METRICS_KEY, "");
       previous.lines().filter(l -> !l.isBlank()).forEach(csvRows::add);
       log.printf("resuming %s from %s after epoch %d (%s)%n", modelName, resume, firstEpoch - 1, optimizer);
@@ -152,6 +157,8 @@ final class TrainCommand implements Callable<Integer> {
     metadata.put(ModelFile.MODEL_NAME_KEY, modelName);
     metadata.put(ModelFile.DATA_KEY, loaded.description());
     metadata.put(ModelFile.CLASSES_KEY, Json.write(loaded.classNames()));
+    metadata.put(SCHEDULE_KEY, schedule.name());
+    metadata.put(BASE_RATE_KEY, Float.toString(learningRate));
     metadata.put(Classifier.INPUT_SHAPE_KEY, Json.write(List.of(shape[0], shape[1], shape[2])));
 
     SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
@@ -160,7 +167,7 @@ final class TrainCommand implements Callable<Integer> {
     long start = System.nanoTime();
     double[] lastTest = {Double.NaN, Double.NaN};
     try (StopOnInterrupt stop = new StopOnInterrupt()) {
-      float baseRate = optimizer.learningRate();
+      float baseRate = learningRate;
       if (schedule == Schedule.COSINE) {
         trainer.addListener(new TrainingListener() {
           @Override
