@@ -90,8 +90,9 @@ final class KernelsAgreementTest {
     for (int i = 0; i < shapes.length; i++) {
       shapes[i] = new int[] {pick(rng), pick(rng), pick(rng)};
     }
-    // Shapes that cross the blocking: k beyond one packed block, n beyond one packed B block, m tails.
-    int[][] fixed = {{1023, 17, 33}, {7, 2100, 3}, {33, 31, 1023}, {100, 100, 300}, {64, 64, 64}};
+    // Shapes that cross the blocking: k beyond one packed block, n beyond one packed B block (and A packed),
+    // A packed over several k blocks with a row tail, m tails.
+    int[][] fixed = {{1023, 17, 33}, {7, 2100, 3}, {33, 31, 1023}, {100, 100, 300}, {64, 64, 64}, {151, 200, 300}};
     for (int[] s : concat(shapes, fixed)) {
       for (int t = 0; t < 4; t++) {
         boolean transA = (t & 1) != 0;
