@@ -83,7 +83,8 @@ final class DetectTrainCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   double jitter;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of weights, order and augmentation (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = "42",
+      description = "Seed of weights, order and augmentation (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--out", defaultValue = "runs/detect", description = "Output folder (default: ${DEFAULT-VALUE}).")
@@ -218,8 +219,8 @@ final class DetectTrainCommand implements Callable<Integer> {
       summary.put("model", Detector.MODEL_NAME);
       summary.put("data", dataDir.toString());
       summary.put("epochs", csvRows.size());
-      summary.put("validation_map", last[0]);
-      summary.put("validation_map_voc07", last[1]);
+      summary.put("validation_map", DetectEvalCommand.finiteOrNull(last[0]));
+      summary.put("validation_map_voc07", DetectEvalCommand.finiteOrNull(last[1]));
       summary.put("seconds", seconds);
       summary.put("model_file", modelFile.toString());
       summary.put("jdk", Runtime.version().toString());
