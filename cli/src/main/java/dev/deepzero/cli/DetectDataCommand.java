@@ -27,17 +27,17 @@ import picocli.CommandLine.Option;
 final class DetectDataCommand implements Callable<Integer> {
 
   /** Where the objects come from. */
-  enum Sprites { FASHION, SHAPES }
+  enum Sprites { FASHION, FASHION10, SHAPES }
 
   /** Which label files to write. */
   enum Format { YOLO, VOC }
 
   /** detect-data's and detect-train's default data folder. */
   static final String DEFAULT_DIR = "runs/detect-data";
-  /** The reference object sizes at a 112-pixel image; other sizes scale them. */
-  private static final int REFERENCE_SIZE = 112;
-  private static final int REFERENCE_MIN_OBJECT = 22;
-  private static final int REFERENCE_MAX_OBJECT = 48;
+  /** The object sizes at a 64-pixel image; other sizes scale them. */
+  private static final int REFERENCE_SIZE = 64;
+  private static final int REFERENCE_MIN_OBJECT = 16;
+  private static final int REFERENCE_MAX_OBJECT = 30;
   private static final double MAX_OVERLAP = 0.1;
   private static final double NOISE = 0.05;
 
@@ -48,27 +48,28 @@ final class DetectDataCommand implements Callable<Integer> {
   String formatName;
 
   @Option(names = "--sprites", defaultValue = "fashion",
-      description = "fashion (Fashion-MNIST items, 10 classes) or shapes (5 drawn shapes) (default: ${DEFAULT-VALUE}).")
+      description = "fashion (Fashion-MNIST items in 7 classes: the four upper-body garments merged into 'Top'),"
+          + " fashion10 (all 10 Fashion-MNIST classes) or shapes (5 drawn shapes) (default: ${DEFAULT-VALUE}).")
   String spritesName;
 
-  @Option(names = "--train", defaultValue = "4000", description = "Training images (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--train", defaultValue = "6000", description = "Training images (default: ${DEFAULT-VALUE}).")
   int trainCount;
 
-  @Option(names = "--val", defaultValue = "500", description = "Validation images (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--val", defaultValue = "300", description = "Validation images (default: ${DEFAULT-VALUE}).")
   int valCount;
 
   @Option(names = "--test", defaultValue = "500", description = "Test images (default: ${DEFAULT-VALUE}).")
   int testCount;
 
-  @Option(names = "--size", defaultValue = "112",
-      description = "Image side in pixels; objects are 20% to 43% of it (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--size", defaultValue = "64",
+      description = "Image side in pixels; objects are 25% to 47% of it (default: ${DEFAULT-VALUE}).")
   int size;
 
-  @Option(names = "--objects", defaultValue = "1..4", paramLabel = "MIN..MAX",
+  @Option(names = "--objects", defaultValue = "2..5", paramLabel = "MIN..MAX",
       description = "Objects per image (default: ${DEFAULT-VALUE}).")
   String objects;
 
-  @Option(names = "--grid", defaultValue = "7",
+  @Option(names = "--grid", defaultValue = "4",
       description = "At most one object centre per cell of this grid, the detector's S; 0: no limit (default:"
           + " ${DEFAULT-VALUE}).")
   int grid;
@@ -92,10 +93,13 @@ final class DetectDataCommand implements Callable<Integer> {
     SpriteSource trainSprites;
     SpriteSource heldOutSprites;
     String source;
-    if (sprites == Sprites.FASHION) {
+    if (sprites != Sprites.SHAPES) {
       ClassificationData fashion = DataSources.standard().load(null, Mnist.Variant.FASHION);
-      trainSprites = new FashionSprites(fashion.train(), fashion.classNames());
-      heldOutSprites = new FashionSprites(fashion.test(), fashion.classNames());
+      boolean coarse = sprites == Sprites.FASHION;
+      trainSprites = coarse ? FashionSprites.coarseFashion(fashion.train())
+          : new FashionSprites(fashion.train(), fashion.classNames());
+      heldOutSprites = coarse ? FashionSprites.coarseFashion(fashion.test())
+          : new FashionSprites(fashion.test(), fashion.classNames());
       source = fashion.description();
     } else {
       trainSprites = new ShapeSprites();

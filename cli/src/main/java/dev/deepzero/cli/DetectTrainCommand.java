@@ -48,7 +48,7 @@ final class DetectTrainCommand implements Callable<Integer> {
       description = "Data folder with train/ and val/ (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  @Option(names = "--epochs", defaultValue = "30", description = "Epochs in total (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", defaultValue = "35", description = "Epochs in total (default: ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = "--batch-size", defaultValue = "32", description = "Images per step (default: ${DEFAULT-VALUE}).")
@@ -64,11 +64,11 @@ final class DetectTrainCommand implements Callable<Integer> {
   @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
   float weightDecay;
 
-  @Option(names = "--image-size", defaultValue = "112",
+  @Option(names = "--image-size", defaultValue = "64",
       description = "Input side; images are resized to it. S x 2^k (default: ${DEFAULT-VALUE}).")
   int imageSize;
 
-  @Option(names = "--grid", defaultValue = "7", description = "S, grid cells per side (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--grid", defaultValue = "4", description = "S, grid cells per side (default: ${DEFAULT-VALUE}).")
   int gridSize;
 
   @Option(names = "--boxes", defaultValue = "2", description = "B, boxes per cell (default: ${DEFAULT-VALUE}).")

@@ -75,9 +75,9 @@ public final class YoloV1 {
       }
     }
 
-    /** The defaults for {@code numClasses} classes: 112 x 112 RGB, S = 7, B = 2, width 16, BatchNorm. */
+    /** The defaults for {@code numClasses} classes: 64 x 64 RGB, S = 4, B = 2, width 16, BatchNorm. */
     public static Config defaults(int numClasses) {
-      return new Config(3, 112, 7, 2, numClasses, 16, true);
+      return new Config(3, 64, 4, 2, numClasses, 16, true);
     }
 
     /** The output layout. */

@@ -46,8 +46,8 @@ class FashionSpritesTest {
   }
 
   @Test
-  void aSubsetOfClassesIsRenumberedInTheGivenOrder() {
-    FashionSprites sprites = new FashionSprites(items(), List.of("a", "b", "c"), new int[] {2, 0});
+  void classesAreGroupedOrLeftOut() {
+    FashionSprites sprites = new FashionSprites(items(), List.of("c", "a"), new int[] {1, -1, 0});
     assertEquals(List.of("c", "a"), sprites.classNames());
     SplittableRandom rng = new SplittableRandom(2);
     for (int k = 0; k < 50; k++) {
@@ -55,6 +55,25 @@ class FashionSpritesTest {
       int item = Math.round((s.image().data()[0] - 0.5f) * 10);
       assertEquals(item % 3 == 2 ? 0 : 1, s.classId());
       assertTrue(item % 3 != 1);
+    }
+  }
+
+  @Test
+  void coarseFashionMergesTheUpperBodyGarments() {
+    Tensor x = Tensor.full(0.8f, 10, 1, 2, 2);
+    Tensor y = Tensor.zeros(10);
+    for (int i = 0; i < 10; i++) {
+      y.data()[i] = i;
+      x.data()[i * 4] = i / 100f; // marks the item
+    }
+    FashionSprites sprites = FashionSprites.coarseFashion(new TensorDataset(x, y));
+    assertEquals(7, sprites.classNames().size());
+    SplittableRandom rng = new SplittableRandom(4);
+    for (int k = 0; k < 100; k++) {
+      SpriteSource.Sprite s = sprites.next(rng);
+      int item = Math.round(s.image().data()[0] * 100);
+      boolean top = item == 0 || item == 2 || item == 4 || item == 6;
+      assertEquals(top, s.className().equals("Top"), "item " + item + " -> " + s.className());
     }
   }
 
@@ -69,10 +88,10 @@ class FashionSpritesTest {
   @Test
   void badInputsAreRejectedWithTheReason() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new FashionSprites(items(), List.of("a", "b", "c"), new int[] {0, 0}));
-    assertTrue(e.getMessage().contains("repeated"), e.getMessage());
+        () -> new FashionSprites(items(), List.of("a", "b"), new int[] {0, 0, 2}));
+    assertTrue(e.getMessage().contains("group 2"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
-        () -> new FashionSprites(items(), List.of("a", "b", "c", "d"), new int[] {3}));
+        () -> new FashionSprites(items(), List.of("a", "d"), new int[] {0, 0, 0}));
     assertTrue(e.getMessage().contains("'d'"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
         () -> new FashionSprites(new TensorDataset(Tensor.zeros(2, 3, 4, 4), Tensor.zeros(2)), List.of("a")));

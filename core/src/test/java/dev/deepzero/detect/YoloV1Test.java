@@ -95,9 +95,9 @@ class YoloV1Test {
   @Test
   void defaultsAreThePracticalCpuSize() {
     YoloV1.Config d = YoloV1.Config.defaults(10);
-    assertEquals(new YoloLayout(7, 2, 10), d.layout());
-    assertEquals(112, d.imageSize());
-    assertEquals(7 * 7 * 20, d.layout().outputSize());
+    assertEquals(new YoloLayout(4, 2, 10), d.layout());
+    assertEquals(64, d.imageSize());
+    assertEquals(4 * 4 * 20, d.layout().outputSize());
   }
 
   @Test
