@@ -2,6 +2,12 @@ package dev.deepzero.cli;
 
 import dev.deepzero.kernel.KernelProvider;
 import dev.deepzero.kernel.Parallel;
+import dev.deepzero.detect.Box;
+import dev.deepzero.detect.LabeledBox;
+import dev.deepzero.detect.YoloLoss;
+import dev.deepzero.detect.YoloTargets;
+import dev.deepzero.detect.YoloV1;
+import dev.deepzero.loss.Loss;
 import dev.deepzero.loss.SoftmaxCrossEntropy;
 import dev.deepzero.models.Models;
 import dev.deepzero.nn.Mode;
@@ -9,6 +15,7 @@ import dev.deepzero.nn.Sequential;
 import dev.deepzero.optim.Sgd;
 import dev.deepzero.tensor.Tensor;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -41,6 +48,17 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "Print one JSON line per model instead of a table.")
   boolean json;
+
+  @Option(names = "--detect", description = "Also measure the default YOLOv1 detector (detect-train's: 3x112x112,"
+      + " S=7, B=2, 10 classes), trained with the YOLO loss on batches of --detect-batch-size.")
+  boolean detect;
+
+  @Option(names = "--detect-batch-size", defaultValue = "32",
+      description = "Detector batch size for training and inference (default: ${DEFAULT-VALUE}).")
+  int detectBatchSize;
+
+  /** The classes of the default synthetic detection set (Fashion-MNIST). */
+  private static final int DETECT_CLASSES = 10;
 
   @Override
   public Integer call() {
@@ -82,20 +100,65 @@ final class BenchCommand implements Callable<Integer> {
         model.forward(xi, Mode.EVAL);
       }
       double infer = (double) rounds * inferBatchSize / ((System.nanoTime() - t1) / 1e9);
-      if (json) {
-        System.out.printf(Locale.ROOT, "{\"system\":\"deepzero\",\"jdk\":\"%s\",\"kernels\":\"%s\",\"threads\":%d,"
-            + "\"model\":\"%s\",\"batch_size\":%d,\"train_images_per_sec\":%.1f,\"infer_batch_size\":%d,"
-            + "\"infer_images_per_sec\":%.1f,\"first_step_ms\":%s}%n", jdk, KernelProvider.get().name(),
-            Parallel.common().threads(), name, batchSize, train, inferBatchSize, infer, first ? firstStepMs : "null");
-      } else {
-        System.out.printf("%-12s %,14.0f %,14.0f %12s%n", name, train, infer, first ? firstStepMs : "-");
-      }
+      report(jdk, name, batchSize, train, inferBatchSize, infer, first ? Long.toString(firstStepMs) : null);
       first = false;
+    }
+    if (detect) {
+      benchDetector(jdk);
     }
     return 0;
   }
 
-  private static void step(Sequential model, SoftmaxCrossEntropy loss, Sgd sgd, Tensor x, Tensor y) {
+  private void report(String jdk, String name, int trainBatch, double train, int inferBatch, double infer,
+      String firstStepMs) {
+    if (json) {
+      System.out.printf(Locale.ROOT, "{\"system\":\"deepzero\",\"jdk\":\"%s\",\"kernels\":\"%s\",\"threads\":%d,"
+          + "\"model\":\"%s\",\"batch_size\":%d,\"train_images_per_sec\":%.1f,\"infer_batch_size\":%d,"
+          + "\"infer_images_per_sec\":%.1f,\"first_step_ms\":%s}%n", jdk, KernelProvider.get().name(),
+          Parallel.common().threads(), name, trainBatch, train, inferBatch, infer,
+          firstStepMs == null ? "null" : firstStepMs);
+    } else {
+      System.out.printf("%-12s %,14.0f %,14.0f %12s%n", name, train, infer, firstStepMs == null ? "-" : firstStepMs);
+    }
+  }
+
+  /**
+   * Training and inference images/s of {@code detect-train}'s default network. The targets hold one object per
+   * image (the loss's cost barely depends on them); the timed batches are a tenth of --batches, since a detector
+   * step costs about a hundred classifier steps.
+   */
+  private void benchDetector(String jdk) {
+    SplittableRandom rng = new SplittableRandom(1);
+    YoloV1.Config config = YoloV1.Config.defaults(DETECT_CLASSES);
+    Sequential model = YoloV1.build(config, rng);
+    YoloLoss loss = new YoloLoss(config.layout());
+    Sgd sgd = new Sgd(model.parameters(), 0.001f);
+    int size = config.imageSize();
+    Tensor x = Tensor.uniform(rng, 0f, 1f, detectBatchSize, config.channels(), size, size);
+    List<List<LabeledBox>> objects = new ArrayList<>();
+    for (int i = 0; i < detectBatchSize; i++) {
+      objects.add(List.of(new LabeledBox(Box.fromCenter(0.5, 0.5, 0.3, 0.3), i % DETECT_CLASSES)));
+    }
+    Tensor y = new YoloTargets(config.layout()).encode(objects).targets();
+    int timed = Math.max(3, batches / 10);
+    for (int i = 0; i < Math.max(2, warmup / 10); i++) {
+      step(model, loss, sgd, x, y);
+    }
+    long t0 = System.nanoTime();
+    for (int i = 0; i < timed; i++) {
+      step(model, loss, sgd, x, y);
+    }
+    double train = (double) timed * detectBatchSize / ((System.nanoTime() - t0) / 1e9);
+    model.forward(x, Mode.EVAL);
+    long t1 = System.nanoTime();
+    for (int i = 0; i < timed; i++) {
+      model.forward(x, Mode.EVAL);
+    }
+    double infer = (double) timed * detectBatchSize / ((System.nanoTime() - t1) / 1e9);
+    report(jdk, "yolo-v1@" + size, detectBatchSize, train, detectBatchSize, infer, null);
+  }
+
+  private static void step(Sequential model, Loss loss, Sgd sgd, Tensor x, Tensor y) {
     Tensor out = model.forward(x, Mode.TRAIN);
     loss.forward(out, y);
     sgd.zeroGrad();

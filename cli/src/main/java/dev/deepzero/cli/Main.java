@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "deepzero", mixinStandardHelpOptions = true, version = "deepzero 0.1.0",
     description = "Deep learning from zero, in Java: train and run neural networks on the CPU.",
     subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
-        BenchCommand.class, DownloadCommand.class, XorCommand.class, GradcheckCommand.class,
+        BenchCommand.class, DownloadCommand.class, DetectDataCommand.class, DetectTrainCommand.class,
+        DetectCommand.class, DetectEvalCommand.class, XorCommand.class, GradcheckCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -16,7 +16,7 @@ public final class Layers {
   /** The type names this registry knows. */
   public static final List<String> TYPES = List.of("Sequential", "Linear", "Relu", "LeakyRelu", "Sigmoid", "Tanh",
       "Softmax", "Identity", "Flatten", "Dropout", "BatchNorm", "Conv2d", "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d",
-      "Normalize");
+      "Normalize", "ChannelsLast");
 
   private Layers() {}
 
@@ -66,6 +66,8 @@ public final class Layers {
         return new GlobalAvgPool2d();
       case "Normalize":
         return new Normalize(config.intOption("channels"));
+      case "ChannelsLast":
+        return new ChannelsLast();
       default:
         throw new IllegalArgumentException("unknown layer type '" + config.type() + "'; known types: "
             + String.join(", ", TYPES));

@@ -1,0 +1,107 @@
+package dev.deepzero.cli;
+
+import dev.deepzero.data.DataFileException;
+import dev.deepzero.data.Images;
+import dev.deepzero.detect.BoxDrawing;
+import dev.deepzero.detect.Detection;
+import dev.deepzero.detect.YoloDecoder;
+import dev.deepzero.io.Json;
+import dev.deepzero.nn.Mode;
+import dev.deepzero.tensor.Tensor;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code deepzero detect}: finds objects in images with a trained detector and draws them. */
+@Command(name = "detect", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Detect objects in PNG/JPEG images with a model from 'deepzero detect-train': prints each"
+        + " detection (class, score, box in the image's pixels) and writes a PNG per image with the boxes, class"
+        + " names and scores drawn.")
+final class DetectCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "MODEL", description = "A model file from 'deepzero detect-train'.")
+  Path modelFile;
+
+  @Parameters(index = "1..*", arity = "1..*", paramLabel = "IMAGE", description = "Image files (PNG or JPEG).")
+  List<Path> images;
+
+  @Option(names = "--threshold", defaultValue = "0.2",
+      description = "Keep detections scoring above this (darknet's default; default: ${DEFAULT-VALUE}).")
+  double threshold;
+
+  @Option(names = "--nms", defaultValue = "0.4",
+      description = "Suppress same-class boxes overlapping a better one by more than this IoU (default:"
+          + " ${DEFAULT-VALUE}).")
+  double nms;
+
+  @Option(names = "--out", defaultValue = "runs/detections",
+      description = "Folder for the drawn PNGs, <image>-detections.png (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--json", description = "Print one JSON line per image.")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    Detector detector = Detector.load(modelFile);
+    YoloDecoder decoder = new YoloDecoder(detector.config().layout(), threshold, nms);
+    int size = detector.config().imageSize();
+    int channels = detector.config().channels();
+    Files.createDirectories(out);
+    for (Path image : images) {
+      BufferedImage picture = read(image);
+      Tensor pixels = Images.fromImage(picture, channels, size, size);
+      Tensor output = detector.model().forward(pixels.reshape(1, channels, size, size), Mode.EVAL);
+      List<Detection> found = decoder.decode(output, picture.getWidth(), picture.getHeight()).get(0);
+      String name = image.getFileName().toString();
+      Path drawn = out.resolve(name.substring(0, Math.max(1, name.lastIndexOf('.') < 0 ? name.length()
+          : name.lastIndexOf('.'))) + "-detections.png");
+      ImageIO.write(BoxDrawing.draw(picture, found, detector.classNames()), "png", drawn.toFile());
+      if (json) {
+        List<Object> rows = new ArrayList<>();
+        for (Detection d : found) {
+          Map<String, Object> row = new LinkedHashMap<>();
+          row.put("class", detector.classNames().get(d.classId()));
+          row.put("score", d.score());
+          row.put("box", List.of(d.box().xmin(), d.box().ymin(), d.box().xmax(), d.box().ymax()));
+          rows.add(row);
+        }
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("image", image.toString());
+        line.put("drawn", drawn.toString());
+        line.put("detections", rows);
+        System.out.println(Json.write(line));
+      } else {
+        System.out.printf("%s: %d object%s -> %s%n", image, found.size(), found.size() == 1 ? "" : "s", drawn);
+        for (Detection d : found) {
+          System.out.printf("  %-14s %5.3f  (%.0f, %.0f) - (%.0f, %.0f)%n", detector.classNames().get(d.classId()),
+              d.score(), d.box().xmin(), d.box().ymin(), d.box().xmax(), d.box().ymax());
+        }
+      }
+    }
+    return 0;
+  }
+
+  private static BufferedImage read(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new NoSuchFileException(file.toString(), null, "no such image file");
+    }
+    BufferedImage picture = ImageIO.read(file.toFile());
+    if (picture == null) {
+      throw new DataFileException(file.toString(), DataFileException.NO_OFFSET,
+          "not an image format Java can decode (PNG, JPEG, GIF and BMP can be)");
+    }
+    return picture;
+  }
+}
