@@ -124,8 +124,8 @@ final class BenchCommand implements Callable<Integer> {
 
   /**
    * Training and inference images/s of {@code detect-train}'s default network. The targets hold one object per
-   * image (the loss's cost barely depends on them); the timed batches are a tenth of --batches, since a detector
-   * step costs about a hundred classifier steps.
+   * image (the loss's cost barely depends on them). Warm-up is --warmup batches, as for the classifiers: the
+   * Vector API kernels are slow until the JIT has compiled them; the timed batches are a fifth of --batches.
    */
   private void benchDetector(String jdk) {
     SplittableRandom rng = new SplittableRandom(1);
@@ -140,8 +140,8 @@ final class BenchCommand implements Callable<Integer> {
       objects.add(List.of(new LabeledBox(Box.fromCenter(0.5, 0.5, 0.3, 0.3), i % DETECT_CLASSES)));
     }
     Tensor y = new YoloTargets(config.layout()).encode(objects).targets();
-    int timed = Math.max(3, batches / 10);
-    for (int i = 0; i < Math.max(2, warmup / 10); i++) {
+    int timed = Math.max(3, batches / 5);
+    for (int i = 0; i < Math.max(2, warmup); i++) {
       step(model, loss, sgd, x, y);
     }
     long t0 = System.nanoTime();
@@ -149,7 +149,9 @@ final class BenchCommand implements Callable<Integer> {
       step(model, loss, sgd, x, y);
     }
     double train = (double) timed * detectBatchSize / ((System.nanoTime() - t0) / 1e9);
-    model.forward(x, Mode.EVAL);
+    for (int i = 0; i < Math.max(2, warmup); i++) {
+      model.forward(x, Mode.EVAL);
+    }
     long t1 = System.nanoTime();
     for (int i = 0; i < timed; i++) {
       model.forward(x, Mode.EVAL);
