@@ -49,16 +49,16 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON line per model instead of a table.")
   boolean json;
 
-  @Option(names = "--detect", description = "Also measure the default YOLOv1 detector (detect-train's: 3x112x112,"
-      + " S=7, B=2, 10 classes), trained with the YOLO loss on batches of --detect-batch-size.")
+  @Option(names = "--detect", description = "Also measure the default YOLOv1 detector (detect-train's defaults:"
+      + " 3x64x64, S=4, B=2, width 16), trained with the YOLO loss on batches of --detect-batch-size.")
   boolean detect;
 
   @Option(names = "--detect-batch-size", defaultValue = "32",
       description = "Detector batch size for training and inference (default: ${DEFAULT-VALUE}).")
   int detectBatchSize;
 
-  /** The classes of the default synthetic detection set (Fashion-MNIST). */
-  private static final int DETECT_CLASSES = 10;
+  /** The classes of the default synthetic detection set (Fashion-MNIST, tops merged). */
+  private static final int DETECT_CLASSES = 7;
 
   @Override
   public Integer call() {
@@ -124,8 +124,8 @@ final class BenchCommand implements Callable<Integer> {
 
   /**
    * Training and inference images/s of {@code detect-train}'s default network. The targets hold one object per
-   * image (the loss's cost barely depends on them); the timed batches are a tenth of --batches, since a detector
-   * step costs about a hundred classifier steps.
+   * image (the loss's cost barely depends on them). Warm-up is --warmup batches, as for the classifiers: the
+   * Vector API kernels are slow until the JIT has compiled them; the timed batches are a fifth of --batches.
    */
   private void benchDetector(String jdk) {
     SplittableRandom rng = new SplittableRandom(1);
@@ -140,8 +140,8 @@ final class BenchCommand implements Callable<Integer> {
       objects.add(List.of(new LabeledBox(Box.fromCenter(0.5, 0.5, 0.3, 0.3), i % DETECT_CLASSES)));
     }
     Tensor y = new YoloTargets(config.layout()).encode(objects).targets();
-    int timed = Math.max(3, batches / 10);
-    for (int i = 0; i < Math.max(2, warmup / 10); i++) {
+    int timed = Math.max(3, batches / 5);
+    for (int i = 0; i < Math.max(2, warmup); i++) {
       step(model, loss, sgd, x, y);
     }
     long t0 = System.nanoTime();
@@ -149,7 +149,9 @@ final class BenchCommand implements Callable<Integer> {
       step(model, loss, sgd, x, y);
     }
     double train = (double) timed * detectBatchSize / ((System.nanoTime() - t0) / 1e9);
-    model.forward(x, Mode.EVAL);
+    for (int i = 0; i < Math.max(2, warmup); i++) {
+      model.forward(x, Mode.EVAL);
+    }
     long t1 = System.nanoTime();
     for (int i = 0; i < timed; i++) {
       model.forward(x, Mode.EVAL);
