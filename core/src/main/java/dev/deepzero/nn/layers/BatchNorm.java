@@ -1,5 +1,6 @@
 package dev.deepzero.nn.layers;
 
+import dev.deepzero.kernel.Parallel;
 import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.Mode;
@@ -72,61 +73,57 @@ public final class BatchNorm implements Layer {
     int n = x.dim(0);
     int spatial = x.rank() == 4 ? x.dim(2) * x.dim(3) : 1;
     int perChannel = n * spatial;
+    if (mode == Mode.TRAIN && perChannel < 2) {
+      throw new IllegalArgumentException("BatchNorm: training needs more than one value per channel, got input "
+          + x.shapeString());
+    }
     float[] in = x.data();
     float[] mean = new float[channels];
     float[] inv = new float[channels];
-    if (mode == Mode.TRAIN) {
-      if (perChannel < 2) {
-        throw new IllegalArgumentException("BatchNorm: training needs more than one value per channel, got input "
-            + x.shapeString());
-      }
-      for (int c = 0; c < channels; c++) {
-        double sum = 0;
-        for (int b = 0; b < n; b++) {
-          int base = (b * channels + c) * spatial;
-          for (int s = 0; s < spatial; s++) {
-            sum += in[base + s];
-          }
-        }
-        double mu = sum / perChannel;
-        double sq = 0;
-        for (int b = 0; b < n; b++) {
-          int base = (b * channels + c) * spatial;
-          for (int s = 0; s < spatial; s++) {
-            double d = in[base + s] - mu;
-            sq += d * d;
-          }
-        }
-        double var = sq / perChannel;
-        mean[c] = (float) mu;
-        inv[c] = (float) (1.0 / Math.sqrt(var + epsilon));
-        float[] rm = runningMean.data();
-        float[] rv = runningVar.data();
-        rm[c] = (1 - momentum) * rm[c] + momentum * (float) mu;
-        rv[c] = (1 - momentum) * rv[c] + momentum * (float) (sq / (perChannel - 1));
-      }
-    } else {
-      for (int c = 0; c < channels; c++) {
-        mean[c] = runningMean.data()[c];
-        inv[c] = (float) (1.0 / Math.sqrt(runningVar.data()[c] + epsilon));
-      }
-    }
     Tensor xhat = Tensor.zeros(x.shape());
     Tensor y = Tensor.zeros(x.shape());
     float[] xh = xhat.data();
     float[] out = y.data();
     float[] gamma = weight.value().data();
     float[] beta = bias.value().data();
-    for (int b = 0; b < n; b++) {
-      for (int c = 0; c < channels; c++) {
-        int base = (b * channels + c) * spatial;
-        for (int s = 0; s < spatial; s++) {
-          float v = (in[base + s] - mean[c]) * inv[c];
-          xh[base + s] = v;
-          out[base + s] = gamma[c] * v + beta[c];
+    float[] rm = runningMean.data();
+    float[] rv = runningVar.data();
+    // Channels are independent: each thread owns whole channels, so every sum, and so every result, is the same
+    // whatever the number of threads.
+    Parallel.common().forRange(channels, 1, (from, to) -> {
+      for (int c = from; c < to; c++) {
+        if (mode == Mode.TRAIN) {
+          double sum = 0;
+          for (int b = 0; b < n; b++) {
+            for (int i = (b * channels + c) * spatial, end = i + spatial; i < end; i++) {
+              sum += in[i];
+            }
+          }
+          double mu = sum / perChannel;
+          double sq = 0;
+          for (int b = 0; b < n; b++) {
+            for (int i = (b * channels + c) * spatial, end = i + spatial; i < end; i++) {
+              double d = in[i] - mu;
+              sq += d * d;
+            }
+          }
+          mean[c] = (float) mu;
+          inv[c] = (float) (1.0 / Math.sqrt(sq / perChannel + epsilon));
+          rm[c] = (1 - momentum) * rm[c] + momentum * (float) mu;
+          rv[c] = (1 - momentum) * rv[c] + momentum * (float) (sq / (perChannel - 1));
+        } else {
+          mean[c] = rm[c];
+          inv[c] = (float) (1.0 / Math.sqrt(rv[c] + epsilon));
+        }
+        for (int b = 0; b < n; b++) {
+          for (int i = (b * channels + c) * spatial, end = i + spatial; i < end; i++) {
+            float v = (in[i] - mean[c]) * inv[c];
+            xh[i] = v;
+            out[i] = gamma[c] * v + beta[c];
+          }
         }
       }
-    }
+    });
     normalized = xhat;
     invStd = inv;
     inputShape = x.shape();
@@ -147,31 +144,29 @@ public final class BatchNorm implements Layer {
     float[] dBeta = bias.grad().data();
     Tensor gradInput = Tensor.zeros(inputShape);
     float[] gi = gradInput.data();
-    for (int c = 0; c < channels; c++) {
-      double sumG = 0;
-      double sumGx = 0;
-      for (int b = 0; b < n; b++) {
-        int base = (b * channels + c) * spatial;
-        for (int s = 0; s < spatial; s++) {
-          sumG += g[base + s];
-          sumGx += (double) g[base + s] * xh[base + s];
+    Parallel.common().forRange(channels, 1, (from, to) -> {
+      for (int c = from; c < to; c++) {
+        double sumG = 0;
+        double sumGx = 0;
+        for (int b = 0; b < n; b++) {
+          for (int i = (b * channels + c) * spatial, end = i + spatial; i < end; i++) {
+            sumG += g[i];
+            sumGx += (double) g[i] * xh[i];
+          }
         }
-      }
-      dGamma[c] += (float) sumGx;
-      dBeta[c] += (float) sumG;
-      float scale = gamma[c] * invStd[c];
-      for (int b = 0; b < n; b++) {
-        int base = (b * channels + c) * spatial;
-        for (int s = 0; s < spatial; s++) {
-          if (trainedLast) {
-            // The batch statistics depend on every input, hence the two correction terms.
-            gi[base + s] = (float) (scale * (g[base + s] - sumG / perChannel - xh[base + s] * sumGx / perChannel));
-          } else {
-            gi[base + s] = scale * g[base + s];
+        dGamma[c] += (float) sumGx;
+        dBeta[c] += (float) sumG;
+        float scale = gamma[c] * invStd[c];
+        // In training the batch statistics depend on every input, hence the two correction terms.
+        float meanG = trainedLast ? (float) (sumG / perChannel) : 0f;
+        float meanGx = trainedLast ? (float) (sumGx / perChannel) : 0f;
+        for (int b = 0; b < n; b++) {
+          for (int i = (b * channels + c) * spatial, end = i + spatial; i < end; i++) {
+            gi[i] = scale * (g[i] - meanG - xh[i] * meanGx);
           }
         }
       }
-    }
+    });
     return gradInput;
   }
 
