@@ -54,7 +54,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     int k = classifier.classNames().size();
     ConfusionMatrix matrix = new ConfusionMatrix(k);
-    for (int[] indices : Batches.sequential(test.size(), 1000)) {
+    for (int[] indices : Batches.sequential(test.size(), TrainCommand.EVAL_BATCH)) {
       Batch batch = test.batch(indices);
       Tensor logits = classifier.model().forward(batch.inputs(), Mode.EVAL);
       float[] out = logits.data();
