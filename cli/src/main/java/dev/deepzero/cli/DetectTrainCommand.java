@@ -22,7 +22,6 @@ import dev.deepzero.train.Trainer;
 import dev.deepzero.train.TrainingListener;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -202,7 +201,8 @@ final class DetectTrainCommand implements Callable<Integer> {
               ProgressBar.duration((System.nanoTime() - start) / 1e9));
           metadata.put(METRICS_KEY, String.join("\n", csvRows));
           boolean complete = !stop.interrupted();
-          save(modelFile, model, optimizer, complete ? s.epoch() : s.epoch() - 1, metadata);
+          Reports.saveCheckpoint(modelFile, model, optimizer,
+              new Checkpoint.TrainingState(complete ? s.epoch() : s.epoch() - 1, seed, batchSize, true), metadata);
         }
       });
       trainer.fit(augmented, null, new Trainer.Config(epochs, batchSize, seed, true), firstEpoch);
@@ -236,25 +236,9 @@ final class DetectTrainCommand implements Callable<Integer> {
     return (float) (learningRate * factor);
   }
 
-  private void save(Path file, Layer model, Optimizer optimizer, int epochsDone, Map<String, String> metadata) {
-    try {
-      Checkpoint.save(file, model, optimizer, new Checkpoint.TrainingState(epochsDone, seed, batchSize, true),
-          metadata);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not save " + file + ": " + e.getMessage(), e);
-    }
-  }
-
   private void writeReports(List<String> rows) throws IOException {
-    Files.writeString(out.resolve("metrics.csv"), CSV_HEADER + "\n" + String.join("\n", rows) + "\n");
-    int n = rows.size();
-    double[][] columns = new double[5][n];
-    for (int i = 0; i < n; i++) {
-      String[] cells = rows.get(i).split(",");
-      for (int c = 0; c < 5; c++) {
-        columns[c][i] = Double.parseDouble(cells[c]);
-      }
-    }
+    Reports.writeCsv(out.resolve("metrics.csv"), CSV_HEADER, rows);
+    double[][] columns = Reports.columns(rows, 5);
     LineChart lossChart = new LineChart("YOLO loss", "epoch", "loss")
         .add("train", columns[0], columns[1]).add("validation", columns[0], columns[2]);
     LineChart mapChart = new LineChart("Validation mAP@0.5", "epoch", "mAP").yRange(0, 1)

@@ -23,7 +23,6 @@ import dev.deepzero.train.Trainer;
 import dev.deepzero.train.TrainingListener;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -197,7 +196,8 @@ final class TrainCommand implements Callable<Integer> {
           metadata.put(METRICS_KEY, String.join("\n", csvRows));
           // Every epoch ends with a checkpoint, so a crash loses at most one epoch.
           boolean complete = !stop.interrupted();
-          save(modelFile, model, optimizer, complete ? s.epoch() : s.epoch() - 1, metadata);
+          Reports.saveCheckpoint(modelFile, model, optimizer,
+              new Checkpoint.TrainingState(complete ? s.epoch() : s.epoch() - 1, seed, batchSize, true), metadata);
         }
       });
       trainer.fit(train, split.validation(), config, firstEpoch);
@@ -224,18 +224,8 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void save(Path file, Layer model, Optimizer optimizer, int epochsDone, Map<String, String> metadata) {
-    try {
-      Checkpoint.save(file, model, optimizer, new Checkpoint.TrainingState(epochsDone, seed, batchSize, true),
-          metadata);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not save " + file + ": " + e.getMessage(), e);
-    }
-  }
-
   private void writeReports(List<String> rows) throws IOException {
-    Path csv = out.resolve("metrics.csv");
-    Files.writeString(csv, CSV_HEADER + "\n" + String.join("\n", rows) + "\n");
+    Reports.writeCsv(out.resolve("metrics.csv"), CSV_HEADER, rows);
     Reports.learningCurve(rows, out.resolve("learning-curve.png"));
   }
 
