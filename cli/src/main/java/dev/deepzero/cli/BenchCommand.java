@@ -97,12 +97,12 @@ final class BenchCommand implements Callable<Integer> {
 
       Tensor xi = Tensor.uniform(rng, 0f, 1f, inferBatchSize, 1, 28, 28);
       for (int i = 0; i < 3; i++) {
-        model.forward(xi, Mode.EVAL);
+        model.predict(xi);
       }
       int rounds = Math.max(3, 20_000 / inferBatchSize);
       long t1 = System.nanoTime();
       for (int i = 0; i < rounds; i++) {
-        model.forward(xi, Mode.EVAL);
+        model.predict(xi);
       }
       double infer = (double) rounds * inferBatchSize / ((System.nanoTime() - t1) / 1e9);
       report(jdk, name, batchSize, train, inferBatchSize, infer, first ? Long.toString(firstStepMs) : null);
@@ -158,11 +158,11 @@ final class BenchCommand implements Callable<Integer> {
     }
     double train = (double) timed * detectBatchSize / ((System.nanoTime() - t0) / 1e9);
     for (int i = 0; i < Math.max(2, warmup); i++) {
-      model.forward(x, Mode.EVAL);
+      model.predict(x);
     }
     long t1 = System.nanoTime();
     for (int i = 0; i < timed; i++) {
-      model.forward(x, Mode.EVAL);
+      model.predict(x);
     }
     double infer = (double) timed * detectBatchSize / ((System.nanoTime() - t1) / 1e9);
     report(jdk, "yolo-v1@" + size, detectBatchSize, train, detectBatchSize, infer, null);

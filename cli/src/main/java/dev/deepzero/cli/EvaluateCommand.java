@@ -56,7 +56,7 @@ final class EvaluateCommand implements Callable<Integer> {
     ConfusionMatrix matrix = new ConfusionMatrix(k);
     for (int[] indices : Batches.sequential(test.size(), TrainCommand.EVAL_BATCH)) {
       Batch batch = test.batch(indices);
-      Tensor logits = classifier.model().forward(batch.inputs(), Mode.EVAL);
+      Tensor logits = classifier.model().predict(batch.inputs());
       float[] out = logits.data();
       for (int i = 0; i < batch.size(); i++) {
         matrix.add((int) batch.targets().data()[i], Metrics.argmax(out, i * k, k));

@@ -153,7 +153,7 @@ public final class Trainer {
     boolean classification = true;
     for (int[] indices : Batches.sequential(data.size(), batchSize)) {
       Batch batch = data.batch(indices);
-      Tensor output = model.forward(batch.inputs(), Mode.EVAL);
+      Tensor output = model.predict(batch.inputs());
       lossSum += (double) lossFunction.forward(output, batch.targets()) * batch.size();
       int correct = Metrics.correct(output, batch.targets());
       classification &= correct >= 0;

@@ -183,6 +183,12 @@ public final class BatchNorm implements Layer {
     return b;
   }
 
+  /** {@inheritDoc} In eval mode it uses its running statistics, not the batch's. */
+  @Override
+  public boolean samplewiseInEval() {
+    return true;
+  }
+
   @Override
   public LayerConfig config() {
     return LayerConfig.of("BatchNorm", "channels", channels, "epsilon", epsilon, "momentum", momentum);

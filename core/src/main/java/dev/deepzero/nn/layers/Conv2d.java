@@ -242,6 +242,11 @@ public final class Conv2d implements Layer {
   }
 
   @Override
+  public boolean samplewiseInEval() {
+    return true;
+  }
+
+  @Override
   public LayerConfig config() {
     return LayerConfig.of("Conv2d", "in", inChannels, "out", outChannels, "kernel", kernelSize, "stride", stride,
         "padding", padding);

@@ -71,6 +71,11 @@ public class LeakyRelu implements Layer {
   }
 
   @Override
+  public boolean samplewiseInEval() {
+    return true;
+  }
+
+  @Override
   public LayerConfig config() {
     return alpha == 0f ? LayerConfig.of("Relu") : LayerConfig.of("LeakyRelu", "alpha", alpha);
   }

@@ -205,6 +205,11 @@ public final class MaxPool2d implements Layer {
   }
 
   @Override
+  public boolean samplewiseInEval() {
+    return true;
+  }
+
+  @Override
   public LayerConfig config() {
     return LayerConfig.of("MaxPool2d", "kernel", kernelSize, "stride", stride, "padding", padding);
   }
