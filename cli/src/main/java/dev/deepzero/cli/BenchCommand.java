@@ -15,6 +15,7 @@ import dev.deepzero.nn.Mode;
 import dev.deepzero.nn.Sequential;
 import dev.deepzero.optim.Sgd;
 import dev.deepzero.tensor.Tensor;
+import dev.deepzero.tensor.Workspace;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,8 @@ import picocli.CommandLine.Option;
     description = "Measure steady-state training and inference throughput (images/s) of a model on"
         + " Fashion-MNIST-shaped data (1x28x28, 10 classes; random pixels: the cost does not depend on them).")
 final class BenchCommand implements Callable<Integer> {
+
+  private final Workspace workspace = new Workspace();
 
   @Option(names = "--model", defaultValue = "simple-cnn", split = ",",
       description = "Model(s), comma-separated: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
@@ -179,7 +182,9 @@ final class BenchCommand implements Callable<Integer> {
     long[] backwardNs = new long[count];
     long lossNs = 0;
     long optimizerNs = 0;
+    long allocatedBefore = allocatedBytes();
     for (int s = 0; s < batches; s++) {
+      Workspace.Scope scope = workspace.open();
       Tensor out = x;
       for (int i = 0; i < count; i++) {
         long t = System.nanoTime();
@@ -199,6 +204,7 @@ final class BenchCommand implements Callable<Integer> {
       t = System.nanoTime();
       sgd.step();
       optimizerNs += System.nanoTime() - t;
+      scope.close();
     }
     double perStep = 1e6 * batches;
     System.out.printf("%-4s %-44s %12s %12s%n", "#", "layer (ms per step)", "forward", "backward");
@@ -211,14 +217,35 @@ final class BenchCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "%-4s %-44s %12.3f%n", "", "loss (forward + backward)", lossNs / perStep);
     System.out.printf(Locale.ROOT, "%-4s %-44s %12.3f%n", "", "optimizer step", optimizerNs / perStep);
     System.out.printf(Locale.ROOT, "%-4s %-44s %12.3f%n", "", "total", total);
+    long allocated = allocatedBytes() - allocatedBefore;
+    if (allocatedBefore >= 0 && allocated >= 0) {
+      System.out.printf(Locale.ROOT, "heap allocated per step: %.1f MB (all threads)%n", allocated / 1e6 / batches);
+    }
   }
 
-  private static void step(Sequential model, Loss loss, Sgd sgd, Tensor x, Tensor y) {
-    Tensor out = model.forward(x, Mode.TRAIN);
-    loss.forward(out, y);
-    sgd.zeroGrad();
-    model.backward(loss.backward());
-    sgd.step();
+  /** Bytes allocated on the heap so far by all live threads, or -1 where the JVM cannot tell. */
+  private static long allocatedBytes() {
+    java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+    if (!(bean instanceof com.sun.management.ThreadMXBean)) {
+      return -1;
+    }
+    long[] perThread = ((com.sun.management.ThreadMXBean) bean).getThreadAllocatedBytes(bean.getAllThreadIds());
+    long sum = 0;
+    for (long bytes : perThread) {
+      sum += Math.max(0, bytes);
+    }
+    return sum;
+  }
+
+  /** One training step, as Trainer takes it: in a workspace scope, so steps reuse activation memory. */
+  private void step(Sequential model, Loss loss, Sgd sgd, Tensor x, Tensor y) {
+    try (Workspace.Scope step = workspace.open()) {
+      Tensor out = model.forward(x, Mode.TRAIN);
+      loss.forward(out, y);
+      sgd.zeroGrad();
+      model.backward(loss.backward());
+      sgd.step();
+    }
   }
 
   /** The model names, for picocli's help. */

@@ -1,6 +1,7 @@
 package dev.deepzero.nn;
 
 import dev.deepzero.tensor.Tensor;
+import dev.deepzero.tensor.Workspace;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -92,16 +93,20 @@ public final class Sequential implements Layer {
       return forward(input, Mode.EVAL);
     }
     Tensor out = null;
+    // Each slice's activations are dead once its output is copied out: the next slice reuses their memory.
+    Workspace workspace = new Workspace();
     for (int from = 0; from < n; from += PREDICT_SLICE) {
       int to = Math.min(n, from + PREDICT_SLICE);
-      Tensor part = forward(input.slice(from, to), Mode.EVAL);
-      if (out == null) {
-        int[] shape = part.shape();
-        shape[0] = n;
-        out = Tensor.zeros(shape);
+      try (Workspace.Scope slice = workspace.open()) {
+        Tensor part = forward(input.slice(from, to), Mode.EVAL);
+        if (out == null) {
+          int[] shape = part.shape();
+          shape[0] = n;
+          out = Tensor.zeros(shape);
+        }
+        int sampleSize = part.size() / (to - from);
+        System.arraycopy(part.data(), 0, out.data(), from * sampleSize, part.size());
       }
-      int sampleSize = part.size() / (to - from);
-      System.arraycopy(part.data(), 0, out.data(), from * sampleSize, part.size());
     }
     return out;
   }

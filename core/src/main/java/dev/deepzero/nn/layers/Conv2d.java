@@ -137,7 +137,7 @@ public final class Conv2d implements Layer {
     int n = x.dim(0);
     int rows = g.colRows();
     int cols = g.colCols();
-    Tensor out = Tensor.zeros(n, outChannels, g.outHeight(), g.outWidth());
+    Tensor out = Tensor.empty(n, outChannels, g.outHeight(), g.outWidth());
     float[] y = out.data();
     float[] w = weight.value().data();
     float[] b = bias.value().data();

@@ -49,7 +49,7 @@ public class LeakyRelu implements Layer {
   @Override
   public Tensor forward(Tensor x, Mode mode) {
     input = x;
-    Tensor out = Tensor.zeros(x.shape());
+    Tensor out = Tensor.empty(x.shape());
     float[] in = x.data();
     float[] y = out.data();
     Parallel.common().forRange(x.size(), ELEMENTS_PER_TASK, (from, to) ->
@@ -61,7 +61,7 @@ public class LeakyRelu implements Layer {
   public Tensor backward(Tensor gradOutput) {
     Tensor x = Cache.checkBackward(getClass().getSimpleName(), input, input == null ? null : input.shape(),
         gradOutput);
-    Tensor gradInput = Tensor.zeros(x.shape());
+    Tensor gradInput = Tensor.empty(x.shape());
     float[] in = x.data();
     float[] g = gradOutput.data();
     float[] gi = gradInput.data();

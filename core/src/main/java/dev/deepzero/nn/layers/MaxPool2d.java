@@ -5,6 +5,7 @@ import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.Mode;
 import dev.deepzero.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * Max pooling over square windows, the articles' Pooling layer.
@@ -50,7 +51,7 @@ public final class MaxPool2d implements Layer {
   @Override
   public Tensor forward(Tensor x, Mode mode) {
     PoolWindows.of("MaxPool2d", x, kernelSize, stride, padding); // validates the shape and options
-    Tensor out = Tensor.zeros(outputShapeOf(x));
+    Tensor out = Tensor.empty(outputShapeOf(x));
     float[] in = x.data();
     float[] y = out.data();
     Geometry g = new Geometry(x);
@@ -72,7 +73,7 @@ public final class MaxPool2d implements Layer {
   @Override
   public Tensor backward(Tensor gradOutput) {
     Tensor x = Cache.checkBackward("MaxPool2d", input, output == null ? null : output.shape(), gradOutput);
-    Tensor gradInput = Tensor.zeros(x.shape());
+    Tensor gradInput = Tensor.empty(x.shape());
     float[] in = x.data();
     float[] y = output.data();
     float[] g = gradOutput.data();
@@ -85,6 +86,8 @@ public final class MaxPool2d implements Layer {
       for (int plane = from; plane < to; plane++) {
         int base = plane * geo.h * geo.w;
         int o = plane * geo.oh * geo.ow;
+        // gradInput may be reused memory (Tensor.empty): each task zeroes its own planes, on its own core.
+        Arrays.fill(gi, base, base + geo.h * geo.w, 0f);
         if (halving) {
           routeHalvedPlane(in, base, geo.w, y, g, o, geo.oh, geo.ow, gi);
           continue;
