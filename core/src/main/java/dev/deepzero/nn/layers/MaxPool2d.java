@@ -116,10 +116,6 @@ public final class MaxPool2d implements Layer {
   }
 
   /**
-   * The common 2x2, stride 2 case as one straight loop over pairs of rows. {@link Math#max} is branch-free and
-   * returns NaN when either argument is NaN, so NaN propagates as in the general case.
-   */
-  /**
    * Backward of {@link #halvePlane}: each 2x2 window's gradient is added to the first of its pixels (row-major)
    * equal to the window's maximum; {@code gi} must hold zeros there. The pixel is chosen with integer arithmetic
    * on the float bits, not with float compares: the JIT turns those into branches, and which pixel wins is
@@ -151,6 +147,10 @@ public final class MaxPool2d implements Layer {
     return (d | -d) >>> 31;
   }
 
+  /**
+   * The common 2x2, stride 2 case as one straight loop over pairs of rows. {@link Math#max} is branch-free and
+   * returns NaN when either argument is NaN, so NaN propagates as in the general case.
+   */
   private static void halvePlane(float[] in, int base, int w, float[] y, int o, int oh, int ow) {
     for (int oy = 0; oy < oh; oy++) {
       int r0 = base + 2 * oy * w;
