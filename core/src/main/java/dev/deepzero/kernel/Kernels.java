@@ -36,6 +36,21 @@ public interface Kernels {
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc);
 
+  /**
+   * Accumulated dot products of rows: {@code C[i][j] += Σ_p A[i][p] · B[j][p]}, that is {@code C += A · Bᵀ} with
+   * both operands stored row-major. For a few rows sharing a long {@code k} (a convolution's weight gradient per
+   * image: 30 × 25 dot products of 576) it reads both operands in place, where {@link #sgemm} would first pack
+   * a transposed copy of B.
+   *
+   * <pre>
+   * A: [m, k] with row stride lda >= k;  B: [n, k] with row stride ldb >= k;  C: [m, n] with row stride ldc >= n
+   * </pre>
+   *
+   * @param c Modified
+   */
+  void accumulateRowDots(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float[] c, int cOff, int ldc);
+
   /** Returns {@code Σ a[i]·b[i]} over {@code n} elements. */
   float dot(float[] a, int aOff, float[] b, int bOff, int n);
 

@@ -57,6 +57,16 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public void accumulateRowDots(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float[] c, int cOff, int ldc) {
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        c[cOff + i * ldc + j] += dot(a, aOff + i * lda, b, bOff + j * ldb, k);
+      }
+    }
+  }
+
+  @Override
   public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
     float acc = 0f;
     for (int i = 0; i < n; i++) {

@@ -103,6 +103,29 @@ final class KernelsAgreementTest {
   }
 
   @Test
+  void rowDotsAgreeOnAwkwardSizesAndOffsets() {
+    SplittableRandom rng = new SplittableRandom(6);
+    int[][] fixed = {{30, 25, 576}, {1, 1, 1}, {3, 3, 1023}, {7, 5, 17}, {4, 8, 33}, {17, 15, 100}};
+    for (int[] s : fixed) {
+      int m = s[0];
+      int n = s[1];
+      int k = s[2];
+      int lda = k + 3;
+      int ldb = k + 1;
+      int ldc = n + 2;
+      float[] a = random(rng, 5 + m * lda);
+      float[] b = random(rng, 2 + n * ldb);
+      float[] c = random(rng, 1 + m * ldc);
+      float[] expected = c.clone();
+      scalar.accumulateRowDots(m, n, k, a, 5, lda, b, 2, ldb, expected, 1, ldc);
+      panama.accumulateRowDots(m, n, k, a, 5, lda, b, 2, ldb, c, 1, ldc);
+      for (int i = 0; i < c.length; i++) {
+        assertEquals(expected[i], c[i], 1e-5f * k + 1e-5f, "row dots " + m + "x" + n + "x" + k + " at " + i);
+      }
+    }
+  }
+
+  @Test
   void sgemmBetaZeroIgnoresNanInC() {
     SplittableRandom rng = new SplittableRandom(5);
     for (int[] s : new int[][] {{3, 3, 3}, {40, 40, 40}}) {

@@ -203,8 +203,9 @@ public final class Conv2d implements Layer {
             partialB[block * outChannels + f] += KERNELS.sum(go, base + f * cols, cols);
           }
           Im2Col.unfold(in, i * g.imageSize(), g, col, 0, cols);
-          KERNELS.sgemm(false, true, outChannels, rows, cols, go, base, cols, col, 0, cols, 1f,
-              partialW, block * wSize, rows);
+          // dW_block += g_n · col_nᵀ: dot products of rows, read in place (no transposed copy of col).
+          KERNELS.accumulateRowDots(outChannels, rows, cols, go, base, cols, col, 0, cols, partialW, block * wSize,
+              rows);
           if (gradInput != null) {
             // col is no longer needed for this image: reuse it for the column gradient Wᵀ · g_n.
             KERNELS.sgemm(true, false, rows, cols, outChannels, w, 0, rows, go, base, cols, 0f, col, 0, cols);
