@@ -35,6 +35,8 @@ public final class Parallel implements AutoCloseable {
   // (4, 6, 8) and width (16, 32, 64 floats) in use, so that no chunk adds an extra partial tile.
   private static final int GEMM_ROW_GRAIN = 48;
   private static final int GEMM_COLUMN_GRAIN = 64;
+  // Depth of each partial product when a GEMM is split along k: a multiple of the kernels' depth blocks.
+  private static final int GEMM_DEPTH_CHUNK = 4096;
 
   /** The work done on one chunk {@code [from, to)} of a range. */
   @FunctionalInterface
@@ -167,14 +169,21 @@ public final class Parallel implements AutoCloseable {
    * {@link Kernels#sgemm} with the rows of {@code C} (or its columns, when it has few rows) split over the
    * pool. Every element of {@code C} is computed by one call of {@code kernels.sgemm} on a sub-matrix, and the
    * kernels' arithmetic for an element does not depend on which sub-matrix it sits in, so the result is
-   * bit-identical for any thread count. Arguments are as in {@link Kernels#sgemm}, and are trusted.
+   * bit-identical for any thread count. When {@code C} is too small to split and k is long, k is cut into fixed
+   * chunks whose partial products are summed in order, for every thread count alike (so the same holds, though
+   * the rounding differs from one {@code kernels.sgemm} call). Arguments are as in {@link Kernels#sgemm}, and
+   * are trusted.
    *
    * @param c Modified
    */
   public void sgemm(Kernels kernels, boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
-    if (threads == 1 || (long) m * n * k < GEMM_PARALLEL_MIN_MACS) {
+    if (m < 2 * GEMM_ROW_GRAIN && n < 2 * GEMM_COLUMN_GRAIN && k >= 2 * GEMM_DEPTH_CHUNK) {
+      // Too few rows and columns to split, and a long k (the weight gradient of a whole batch's im2col):
+      // split k instead. Done whatever the thread count, so the arithmetic is the same for any count.
+      depthSplitSgemm(kernels, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    } else if (threads == 1 || (long) m * n * k < GEMM_PARALLEL_MIN_MACS) {
       kernels.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     } else if (m >= n || m >= 2 * GEMM_ROW_GRAIN) {
       // op(A) row i starts at a[i * lda] when stored [m, k], at a[i] when stored [k, m].
@@ -184,6 +193,37 @@ public final class Parallel implements AutoCloseable {
       // op(B) column j starts at b[j] when stored [k, n], at b[j * ldb] when stored [n, k].
       forRange(n, GEMM_COLUMN_GRAIN, (from, to) -> kernels.sgemm(transA, transB, m, to - from, k,
           a, aOff, lda, b, bOff + (transB ? from * ldb : from), ldb, beta, c, cOff + from, ldc));
+    }
+  }
+
+  /**
+   * {@code C = beta · C + Σ_chunks op(A)[:, chunk] · op(B)[chunk, :]} over fixed chunks of
+   * {@link #GEMM_DEPTH_CHUNK} along k: each chunk's product goes to its own partial (in parallel), and the
+   * partials are summed in chunk order.
+   */
+  private void depthSplitSgemm(Kernels kernels, boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    int chunks = (k + GEMM_DEPTH_CHUNK - 1) / GEMM_DEPTH_CHUNK;
+    int size = m * n;
+    float[] partials = new float[chunks * size];
+    forRange(chunks, 1, (from, to) -> {
+      for (int q = from; q < to; q++) {
+        int p = q * GEMM_DEPTH_CHUNK;
+        // op(A) column p starts at a[p * lda] when stored [k, m], at a[p] when stored [m, k]; op(B) row p at
+        // b[p] when stored [n, k], at b[p * ldb] when stored [k, n].
+        kernels.sgemm(transA, transB, m, n, Math.min(GEMM_DEPTH_CHUNK, k - p), a, aOff + (transA ? p * lda : p),
+            lda, b, bOff + (transB ? p : p * ldb), ldb, 0f, partials, q * size, n);
+      }
+    });
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        float sum = partials[i * n + j];
+        for (int q = 1; q < chunks; q++) {
+          sum += partials[q * size + i * n + j];
+        }
+        int at = cOff + i * ldc + j;
+        c[at] = beta == 0f ? sum : beta == 1f ? c[at] + sum : beta * c[at] + sum;
+      }
     }
   }
 
