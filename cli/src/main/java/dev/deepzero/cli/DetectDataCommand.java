@@ -62,7 +62,7 @@ final class DetectDataCommand implements Callable<Integer> {
   int testCount;
 
   @Option(names = "--size", defaultValue = "64",
-      description = "Image side in pixels; objects are 25% to 47% of it (default: ${DEFAULT-VALUE}).")
+      description = "Image side in pixels; objects are 25%% to 47%% of it (default: ${DEFAULT-VALUE}).")
   int size;
 
   @Option(names = "--objects", defaultValue = "2..5", paramLabel = "MIN..MAX",
