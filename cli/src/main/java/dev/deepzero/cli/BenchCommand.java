@@ -10,10 +10,12 @@ import dev.deepzero.detect.YoloV1;
 import dev.deepzero.loss.Loss;
 import dev.deepzero.loss.SoftmaxCrossEntropy;
 import dev.deepzero.models.Models;
+import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.Mode;
 import dev.deepzero.nn.Sequential;
 import dev.deepzero.optim.Sgd;
 import dev.deepzero.tensor.Tensor;
+import dev.deepzero.tensor.Workspace;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +30,8 @@ import picocli.CommandLine.Option;
     description = "Measure steady-state training and inference throughput (images/s) of a model on"
         + " Fashion-MNIST-shaped data (1x28x28, 10 classes; random pixels: the cost does not depend on them).")
 final class BenchCommand implements Callable<Integer> {
+
+  private final Workspace workspace = new Workspace();
 
   @Option(names = "--model", defaultValue = "simple-cnn", split = ",",
       description = "Model(s), comma-separated: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
@@ -48,6 +52,10 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "Print one JSON line per model instead of a table.")
   boolean json;
+
+  @Option(names = "--profile", description = "Also print where a training step's time goes: forward and backward"
+      + " milliseconds per layer, loss and optimizer, averaged over --batches steps.")
+  boolean profile;
 
   @Option(names = "--detect", description = "Also measure the default YOLOv1 detector (detect-train's defaults:"
       + " 3x64x64, S=4, B=2, width 16), trained with the YOLO loss on batches of --detect-batch-size.")
@@ -92,15 +100,18 @@ final class BenchCommand implements Callable<Integer> {
 
       Tensor xi = Tensor.uniform(rng, 0f, 1f, inferBatchSize, 1, 28, 28);
       for (int i = 0; i < 3; i++) {
-        model.forward(xi, Mode.EVAL);
+        model.predict(xi);
       }
       int rounds = Math.max(3, 20_000 / inferBatchSize);
       long t1 = System.nanoTime();
       for (int i = 0; i < rounds; i++) {
-        model.forward(xi, Mode.EVAL);
+        model.predict(xi);
       }
       double infer = (double) rounds * inferBatchSize / ((System.nanoTime() - t1) / 1e9);
       report(jdk, name, batchSize, train, inferBatchSize, infer, first ? Long.toString(firstStepMs) : null);
+      if (profile) {
+        profile(model, loss, sgd, x, y);
+      }
       first = false;
     }
     if (detect) {
@@ -150,22 +161,91 @@ final class BenchCommand implements Callable<Integer> {
     }
     double train = (double) timed * detectBatchSize / ((System.nanoTime() - t0) / 1e9);
     for (int i = 0; i < Math.max(2, warmup); i++) {
-      model.forward(x, Mode.EVAL);
+      model.predict(x);
     }
     long t1 = System.nanoTime();
     for (int i = 0; i < timed; i++) {
-      model.forward(x, Mode.EVAL);
+      model.predict(x);
     }
     double infer = (double) timed * detectBatchSize / ((System.nanoTime() - t1) / 1e9);
     report(jdk, "yolo-v1@" + size, detectBatchSize, train, detectBatchSize, infer, null);
   }
 
-  private static void step(Sequential model, Loss loss, Sgd sgd, Tensor x, Tensor y) {
-    Tensor out = model.forward(x, Mode.TRAIN);
-    loss.forward(out, y);
-    sgd.zeroGrad();
-    model.backward(loss.backward());
-    sgd.step();
+  /**
+   * Times each layer's forward and backward pass, the loss and the optimizer over --batches training steps and
+   * prints milliseconds per step. The sum is a little above the step time measured without the timers.
+   */
+  private void profile(Sequential model, Loss loss, Sgd sgd, Tensor x, Tensor y) {
+    List<Layer> layers = model.layers();
+    int count = layers.size();
+    long[] forwardNs = new long[count];
+    long[] backwardNs = new long[count];
+    long lossNs = 0;
+    long optimizerNs = 0;
+    long allocatedBefore = allocatedBytes();
+    for (int s = 0; s < batches; s++) {
+      Workspace.Scope scope = workspace.open();
+      Tensor out = x;
+      for (int i = 0; i < count; i++) {
+        long t = System.nanoTime();
+        out = layers.get(i).forward(out, Mode.TRAIN);
+        forwardNs[i] += System.nanoTime() - t;
+      }
+      long t = System.nanoTime();
+      loss.forward(out, y);
+      sgd.zeroGrad();
+      Tensor g = loss.backward();
+      lossNs += System.nanoTime() - t;
+      for (int i = count - 1; i >= 0; i--) {
+        t = System.nanoTime();
+        g = layers.get(i).backward(g, i > 0);
+        backwardNs[i] += System.nanoTime() - t;
+      }
+      t = System.nanoTime();
+      sgd.step();
+      optimizerNs += System.nanoTime() - t;
+      scope.close();
+    }
+    double perStep = 1e6 * batches;
+    System.out.printf("%-4s %-44s %12s %12s%n", "#", "layer (ms per step)", "forward", "backward");
+    double total = (lossNs + optimizerNs) / perStep;
+    for (int i = 0; i < count; i++) {
+      System.out.printf(Locale.ROOT, "%-4d %-44s %12.3f %12.3f%n", i, layers.get(i), forwardNs[i] / perStep,
+          backwardNs[i] / perStep);
+      total += (forwardNs[i] + backwardNs[i]) / perStep;
+    }
+    System.out.printf(Locale.ROOT, "%-4s %-44s %12.3f%n", "", "loss (forward + backward)", lossNs / perStep);
+    System.out.printf(Locale.ROOT, "%-4s %-44s %12.3f%n", "", "optimizer step", optimizerNs / perStep);
+    System.out.printf(Locale.ROOT, "%-4s %-44s %12.3f%n", "", "total", total);
+    long allocated = allocatedBytes() - allocatedBefore;
+    if (allocatedBefore >= 0 && allocated >= 0) {
+      System.out.printf(Locale.ROOT, "heap allocated per step: %.1f MB (all threads)%n", allocated / 1e6 / batches);
+    }
+  }
+
+  /** Bytes allocated on the heap so far by all live threads, or -1 where the JVM cannot tell. */
+  private static long allocatedBytes() {
+    java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+    if (!(bean instanceof com.sun.management.ThreadMXBean)) {
+      return -1;
+    }
+    long[] perThread = ((com.sun.management.ThreadMXBean) bean).getThreadAllocatedBytes(bean.getAllThreadIds());
+    long sum = 0;
+    for (long bytes : perThread) {
+      sum += Math.max(0, bytes);
+    }
+    return sum;
+  }
+
+  /** One training step, as Trainer takes it: in a workspace scope, so steps reuse activation memory. */
+  private void step(Sequential model, Loss loss, Sgd sgd, Tensor x, Tensor y) {
+    try (Workspace.Scope step = workspace.open()) {
+      Tensor out = model.forward(x, Mode.TRAIN);
+      loss.forward(out, y);
+      sgd.zeroGrad();
+      model.backward(loss.backward());
+      sgd.step();
+    }
   }
 
   /** The model names, for picocli's help. */

@@ -3,11 +3,8 @@ package dev.deepzero.cli;
 import dev.deepzero.data.ClassificationData;
 import dev.deepzero.data.DataSources;
 import dev.deepzero.data.Mnist;
-import dev.deepzero.data.Batch;
-import dev.deepzero.data.Dataset;
 import dev.deepzero.data.Datasets;
 import dev.deepzero.data.ImageFolderDataset;
-import dev.deepzero.data.TensorDataset;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -82,10 +79,11 @@ final class DataOptions {
         throw new IllegalArgumentException(testDir + " has classes " + test.classNames() + " but " + imagesDir
             + " has " + all.classNames());
       }
-      return new ClassificationData(all.tensors(), test.tensors(), all.classNames(), all.description());
+      return new ClassificationData(all, test, all.classNames(), all.description());
     }
-    Datasets.Split split = Datasets.split(all.tensors(), testFraction, 0);
-    return new ClassificationData(materialize(split.train()), materialize(split.validation()), all.classNames(),
+    // Views that share the loaded samples: holding the test part out copies nothing.
+    Datasets.Split split = Datasets.split(all, testFraction, 0);
+    return new ClassificationData(split.train(), split.validation(), all.classNames(),
         all.description() + ", " + Math.round(testFraction * 100) + "% held out as the test set");
   }
 
@@ -93,12 +91,5 @@ final class DataOptions {
     for (ImageFolderDataset.Skipped s : images.skipped()) {
       System.err.println("deepzero: skipped " + s.file() + ": " + s.reason());
     }
-  }
-
-  private static TensorDataset materialize(Dataset view) {
-    int[] all = new int[view.size()];
-    java.util.Arrays.setAll(all, i -> i);
-    Batch b = view.batch(all);
-    return new TensorDataset(b.inputs(), b.targets());
   }
 }

@@ -3,7 +3,7 @@ package dev.deepzero.cli;
 import dev.deepzero.data.Batch;
 import dev.deepzero.data.Batches;
 import dev.deepzero.data.ClassificationData;
-import dev.deepzero.data.TensorDataset;
+import dev.deepzero.data.Dataset;
 import dev.deepzero.io.Json;
 import dev.deepzero.nn.Mode;
 import dev.deepzero.plot.Heatmap;
@@ -47,7 +47,7 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Classifier classifier = Classifier.load(modelFile);
     ClassificationData loaded = data.load();
-    TensorDataset test = loaded.test();
+    Dataset test = loaded.test();
     if (!Arrays.equals(test.inputShape(), classifier.inputShape())) {
       throw new IllegalArgumentException(modelFile + " takes inputs " + Arrays.toString(classifier.inputShape())
           + " but the data has " + Arrays.toString(test.inputShape()));
@@ -56,7 +56,7 @@ final class EvaluateCommand implements Callable<Integer> {
     ConfusionMatrix matrix = new ConfusionMatrix(k);
     for (int[] indices : Batches.sequential(test.size(), TrainCommand.EVAL_BATCH)) {
       Batch batch = test.batch(indices);
-      Tensor logits = classifier.model().forward(batch.inputs(), Mode.EVAL);
+      Tensor logits = classifier.model().predict(batch.inputs());
       float[] out = logits.data();
       for (int i = 0; i < batch.size(); i++) {
         matrix.add((int) batch.targets().data()[i], Metrics.argmax(out, i * k, k));

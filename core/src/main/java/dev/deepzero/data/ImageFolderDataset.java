@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * <p>Classes are the sub-folder names sorted by name, so class index 0 is the first name. Images are the files
  * ending in {@code .png}, {@code .jpg} or {@code .jpeg} (any case); other files and hidden entries are
  * ignored. Every image is decoded and converted as {@link Images#load} does, to {@code [channels, height,
- * width]} in {@code [0, 1]}, and the whole set is held in memory.
+ * width]} in {@code [0, 1]}, and the whole set is held in memory: as 8-bit levels ({@link ByteImageDataset}) when
+ * every value is one exactly (8-bit grey images at their own size), as floats otherwise.
  *
  * <p>Policy for bad files: an image that cannot be decoded is skipped and listed in {@link #skipped()}, so
  * that one damaged photo does not stop training on thousands; the caller should print that list. A class
@@ -39,11 +40,11 @@ public final class ImageFolderDataset implements Dataset {
   public record Skipped(Path file, String reason) {}
 
   private final Path root;
-  private final TensorDataset samples;
+  private final Dataset samples;
   private final List<String> classNames;
   private final List<Skipped> skipped;
 
-  private ImageFolderDataset(Path root, TensorDataset samples, List<String> classNames, List<Skipped> skipped) {
+  private ImageFolderDataset(Path root, Dataset samples, List<String> classNames, List<Skipped> skipped) {
     this.root = root;
     this.samples = samples;
     this.classNames = List.copyOf(classNames);
@@ -98,8 +99,10 @@ public final class ImageFolderDataset implements Dataset {
       System.arraycopy(images.get(i), 0, inputs, i * sampleSize, sampleSize);
       targets[i] = labels.get(i);
     }
-    TensorDataset samples = new TensorDataset(Tensor.wrap(inputs, n, channels, height, width),
-        Tensor.wrap(targets, n));
+    Tensor inputTensor = Tensor.wrap(inputs, n, channels, height, width);
+    Tensor targetTensor = Tensor.wrap(targets, n);
+    Dataset samples = ByteImageDataset.ofExactLevels(inputTensor, targetTensor).<Dataset>map(d -> d)
+        .orElseGet(() -> new TensorDataset(inputTensor, targetTensor));
     return new ImageFolderDataset(root, samples, classNames, skipped);
   }
 
@@ -117,11 +120,6 @@ public final class ImageFolderDataset implements Dataset {
   /** The image files that could not be decoded and were left out, in the order met. */
   public List<Skipped> skipped() {
     return skipped;
-  }
-
-  /** The samples as tensors: inputs {@code [N, C, H, W]}, targets class indices {@code [N]}. */
-  public TensorDataset tensors() {
-    return samples;
   }
 
   /** Which data this is, such as {@code "image folder photos/ (120 images, 3 classes: cat, dog, fox)"}. */

@@ -17,8 +17,9 @@ import java.util.Optional;
  *
  * <p>A folder holds {@value #TRAIN_IMAGES}, {@value #TRAIN_LABELS}, {@value #TEST_IMAGES} and {@value #TEST_LABELS},
  * each raw or with a {@code .gz} suffix (the compressed file is used when both exist). Images become inputs
- * {@code [N, 1, 28, 28]} with pixel values scaled from {@code 0..255} to {@code [0, 1]}; labels become class
- * indices {@code [N]} stored as floats, as the classification losses expect.
+ * {@code [N, 1, 28, 28]} with pixel values scaled from {@code 0..255} to {@code [0, 1]}, held as the file's bytes
+ * and scaled a batch at a time ({@link ByteImageDataset}); labels become class indices {@code [N]} stored as
+ * floats, as the classification losses expect.
  *
  * <p>Besides the checks of {@link IdxReader}, loading checks that image files hold 28 x 28 images, that each
  * label file has one label per image, and that every label is a valid class index; each failure is a
@@ -41,7 +42,6 @@ public final class Mnist {
   public static final int IMAGE_SIZE = 28;
 
   private static final String GZIP_SUFFIX = ".gz";
-  private static final float PIXEL_SCALE = 1f / 255f;
 
   /** The two data sets in MNIST's format, which differ only in what the ten classes mean. */
   public enum Variant {
@@ -118,8 +118,8 @@ public final class Mnist {
   private static ClassificationData load(FileSource source, Variant variant, String description)
       throws IOException {
     int classes = variant.classNames().size();
-    TensorDataset train = toDataset(source.read(TRAIN_IMAGES, 3), source.read(TRAIN_LABELS, 1), classes);
-    TensorDataset test = toDataset(source.read(TEST_IMAGES, 3), source.read(TEST_LABELS, 1), classes);
+    ByteImageDataset train = toDataset(source.read(TRAIN_IMAGES, 3), source.read(TRAIN_LABELS, 1), classes);
+    ByteImageDataset test = toDataset(source.read(TEST_IMAGES, 3), source.read(TEST_LABELS, 1), classes);
     return new ClassificationData(train, test, variant.classNames(),
         description + " (" + train.size() + " train, " + test.size() + " test)");
   }
@@ -178,16 +178,13 @@ public final class Mnist {
     return images.count();
   }
 
-  private static TensorDataset toDataset(IdxData images, IdxData labels, int classes) throws DataFileException {
+  private static ByteImageDataset toDataset(IdxData images, IdxData labels, int classes) throws DataFileException {
     int n = checkSplit(images, labels, classes);
-    float[] pixels = new float[images.values().length];
-    for (int i = 0; i < pixels.length; i++) {
-      pixels[i] = images.unsigned(i) * PIXEL_SCALE;
-    }
     float[] targets = new float[n];
     for (int i = 0; i < n; i++) {
       targets[i] = labels.unsigned(i);
     }
-    return new TensorDataset(Tensor.wrap(pixels, n, 1, IMAGE_SIZE, IMAGE_SIZE), Tensor.wrap(targets, n));
+    // The file's bytes are the pixel levels: kept as they are, converted to floats a batch at a time.
+    return new ByteImageDataset(images.values(), new int[] {1, IMAGE_SIZE, IMAGE_SIZE}, Tensor.wrap(targets, n));
   }
 }

@@ -10,8 +10,6 @@ public final class TensorDataset implements Dataset {
 
   private final Tensor inputs;
   private final Tensor targets;
-  private final int inputStride;
-  private final int targetStride;
 
   /**
    * @param inputs {@code [N, ...]}; Not modified, not copied
@@ -21,9 +19,6 @@ public final class TensorDataset implements Dataset {
     new Batch(inputs, targets); // validates the shared batch axis
     this.inputs = inputs;
     this.targets = targets;
-    int n = inputs.dim(0);
-    this.inputStride = n == 0 ? 0 : inputs.size() / n;
-    this.targetStride = n == 0 ? 0 : targets.size() / n;
   }
 
   /** All inputs, {@code [N, ...]}. */
@@ -49,10 +44,18 @@ public final class TensorDataset implements Dataset {
 
   @Override
   public Batch batch(int[] indices) {
-    return new Batch(gather(inputs, inputStride, indices), gather(targets, targetStride, indices));
+    return new Batch(gather(inputs, indices), gather(targets, indices));
   }
 
-  private Tensor gather(Tensor source, int stride, int[] indices) {
+  /**
+   * The rows {@code indices} of {@code source} along its first axis, stacked in that order into a new tensor.
+   *
+   * @param source {@code [N, ...]}; Not modified
+   * @throws IllegalArgumentException for an index outside {@code [0, N)}
+   */
+  static Tensor gather(Tensor source, int[] indices) {
+    int n = source.dim(0);
+    int stride = n == 0 ? 0 : source.size() / n;
     int[] shape = source.shape();
     shape[0] = indices.length;
     Tensor out = Tensor.zeros(shape);
@@ -60,8 +63,8 @@ public final class TensorDataset implements Dataset {
     float[] dst = out.data();
     for (int i = 0; i < indices.length; i++) {
       int index = indices[i];
-      if (index < 0 || index >= size()) {
-        throw new IllegalArgumentException("sample index " + index + " is outside [0, " + size() + ")");
+      if (index < 0 || index >= n) {
+        throw new IllegalArgumentException("sample index " + index + " is outside [0, " + n + ")");
       }
       System.arraycopy(src, index * stride, dst, i * stride, stride);
     }

@@ -2,7 +2,8 @@
  * Data sets and mini-batches.
  *
  * <ul>
- *   <li>{@link dev.deepzero.data.Dataset}, {@link dev.deepzero.data.TensorDataset} (in memory),
+ *   <li>{@link dev.deepzero.data.Dataset}, {@link dev.deepzero.data.TensorDataset} (floats in memory),
+ *       {@link dev.deepzero.data.ByteImageDataset} (8-bit images in memory, converted a batch at a time),
  *       {@link dev.deepzero.data.Batch} and {@link dev.deepzero.data.Batches}, which walks a data set in shuffled
  *       epochs (each a permutation: every sample once, none drawn with replacement);
  *   <li>files: {@link dev.deepzero.data.IdxReader} (IDX, raw or gzip), {@link dev.deepzero.data.Mnist} (MNIST and

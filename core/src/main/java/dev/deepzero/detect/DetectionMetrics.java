@@ -49,7 +49,7 @@ public final class DetectionMetrics {
     double lossSum = 0;
     for (int[] indices : Batches.sequential(data.size(), batchSize)) {
       Batch batch = data.batch(indices);
-      Tensor output = model.forward(batch.inputs(), Mode.EVAL);
+      Tensor output = model.predict(batch.inputs());
       lossSum += (double) loss.forward(output, batch.targets()) * indices.length;
       List<List<Detection>> detections = decoder.decode(output, 1, 1);
       for (int i = 0; i < indices.length; i++) {

@@ -1,8 +1,10 @@
 package dev.deepzero.detect;
 
-import dev.deepzero.data.TensorDataset;
+import dev.deepzero.data.Dataset;
+import dev.deepzero.data.Datasets;
 import dev.deepzero.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
@@ -18,7 +20,7 @@ import java.util.stream.IntStream;
  */
 public final class FashionSprites implements SpriteSource {
 
-  private final TensorDataset items;
+  private final Dataset items;
   private final List<String> names;
   /** Per kept class, the indices of its items. */
   private final List<int[]> byClass;
@@ -29,7 +31,7 @@ public final class FashionSprites implements SpriteSource {
    * @param items Not modified, not copied; inputs {@code [N, 1, H, W]} in [0, 1], targets class ids {@code [N]}
    * @param classNames the name of each class id of {@code items}
    */
-  public FashionSprites(TensorDataset items, List<String> classNames) {
+  public FashionSprites(Dataset items, List<String> classNames) {
     this(items, classNames, IntStream.range(0, classNames.size()).toArray());
   }
 
@@ -42,22 +44,23 @@ public final class FashionSprites implements SpriteSource {
    * @param groupOf per class id of {@code items}, its sprite class in {@code [0, groupNames.size())} or -1; every
    *     sprite class needs at least one item
    */
-  public FashionSprites(TensorDataset items, List<String> groupNames, int[] groupOf) {
-    int[] shape = items.inputs().shape();
-    if (shape.length != 4 || shape[1] != 1 || items.targets().rank() != 1) {
+  public FashionSprites(Dataset items, List<String> groupNames, int[] groupOf) {
+    int[] shape = items.inputShape();
+    int[] labels = Datasets.classLabels(items).orElse(null);
+    if (shape.length != 3 || shape[0] != 1 || labels == null) {
       throw new IllegalArgumentException("FashionSprites: need grey images [N, 1, H, W] with class ids [N], got "
-          + items.inputs().shapeString() + " and " + items.targets().shapeString());
+          + Arrays.toString(IntStream.concat(IntStream.of(items.size()), Arrays.stream(shape)).toArray())
+          + (labels == null ? " whose targets are not class ids" : ""));
     }
     if (groupNames.isEmpty()) {
       throw new IllegalArgumentException("FashionSprites: no classes chosen");
     }
-    float[] labels = items.targets().data();
     List<List<Integer>> members = new ArrayList<>();
     for (int g = 0; g < groupNames.size(); g++) {
       members.add(new ArrayList<>());
     }
     for (int i = 0; i < labels.length; i++) {
-      int c = (int) labels[i];
+      int c = labels[i];
       if (c < 0 || c >= groupOf.length) {
         throw new IllegalArgumentException("FashionSprites: item " + i + " has class " + c + " but the grouping"
             + " covers classes [0, " + groupOf.length + ")");
@@ -88,7 +91,7 @@ public final class FashionSprites implements SpriteSource {
    *
    * @param items Fashion-MNIST, Not modified, not copied
    */
-  public static FashionSprites coarseFashion(TensorDataset items) {
+  public static FashionSprites coarseFashion(Dataset items) {
     return new FashionSprites(items, COARSE_NAMES, COARSE_GROUPS);
   }
 
@@ -109,10 +112,7 @@ public final class FashionSprites implements SpriteSource {
     int cls = rng.nextInt(byClass.size());
     int[] members = byClass.get(cls);
     int index = members[rng.nextInt(members.length)];
-    int h = items.inputs().dim(2);
-    int w = items.inputs().dim(3);
-    Tensor image = Tensor.zeros(h, w);
-    System.arraycopy(items.inputs().data(), index * h * w, image.data(), 0, h * w);
-    return new Sprite(image, cls, names.get(cls));
+    Tensor image = items.batch(new int[] {index}).inputs();
+    return new Sprite(image.reshape(image.dim(2), image.dim(3)), cls, names.get(cls));
   }
 }

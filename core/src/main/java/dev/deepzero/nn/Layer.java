@@ -35,6 +35,26 @@ public interface Layer {
   Tensor backward(Tensor gradOutput);
 
   /**
+   * Inference: the output in {@link Mode#EVAL}. Unlike {@code forward}, it leaves no cache that a following
+   * {@code backward} could rely on: containers may run a large batch in slices (see {@link Sequential#predict}).
+   *
+   * @param input Not modified
+   * @return a new tensor (or {@code input} itself for identity-like layers)
+   */
+  default Tensor predict(Tensor input) {
+    return forward(input, Mode.EVAL);
+  }
+
+  /**
+   * Whether, in {@link Mode#EVAL}, each sample's output depends on that sample alone, so that a batch run in
+   * slices gives the same result. Every built-in layer does (BatchNorm normalises with its running statistics and
+   * Dropout passes through in eval mode); a layer must say so itself, so the default is {@code false}.
+   */
+  default boolean samplewiseInEval() {
+    return false;
+  }
+
+  /**
    * The layer's architecture (type and constructor options, no weights), from which
    * {@code dev.deepzero.nn.layers.Layers.fromConfig} builds an equal, freshly initialised layer.
    */

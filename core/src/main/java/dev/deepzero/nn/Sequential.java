@@ -1,6 +1,7 @@
 package dev.deepzero.nn;
 
 import dev.deepzero.tensor.Tensor;
+import dev.deepzero.tensor.Workspace;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -14,6 +15,9 @@ import java.util.Map;
  * {@code "0.weight"} or {@code "3.running_mean"}; nested containers nest the prefix ({@code "1.0.bias"}).
  */
 public final class Sequential implements Layer {
+
+  /** Samples per slice in {@link #predict}. */
+  public static final int PREDICT_SLICE = 100;
 
   private final List<Layer> layers;
 
@@ -73,9 +77,49 @@ public final class Sequential implements Layer {
     return g;
   }
 
-  /** Forward in {@link Mode#EVAL}. */
+  /**
+   * Inference: the output in {@link Mode#EVAL}. A batch larger than {@link #PREDICT_SLICE} samples runs through
+   * the whole network one slice at a time when every layer is {@link Layer#samplewiseInEval() samplewise}, so each
+   * slice's activations stay in the processor's caches from one layer to the next; the result is the same as one
+   * {@code forward(input, Mode.EVAL)}, bit for bit. (The articles' CNN ran about four times faster this way at
+   * batch 1000: its whole-batch activations are 69 MB.)
+   *
+   * @param input Not modified; {@code [N, ...]}
+   */
+  @Override
   public Tensor predict(Tensor input) {
-    return forward(input, Mode.EVAL);
+    int n = input.rank() == 0 ? 0 : input.dim(0);
+    if (n <= PREDICT_SLICE || !samplewiseInEval()) {
+      return forward(input, Mode.EVAL);
+    }
+    Tensor out = null;
+    // Each slice's activations are dead once its output is copied out: the next slice reuses their memory.
+    Workspace workspace = new Workspace();
+    for (int from = 0; from < n; from += PREDICT_SLICE) {
+      int to = Math.min(n, from + PREDICT_SLICE);
+      try (Workspace.Scope slice = workspace.open()) {
+        Tensor part = forward(input.slice(from, to), Mode.EVAL);
+        if (out == null) {
+          int[] shape = part.shape();
+          shape[0] = n;
+          out = Tensor.zeros(shape);
+        }
+        int sampleSize = part.size() / (to - from);
+        System.arraycopy(part.data(), 0, out.data(), from * sampleSize, part.size());
+      }
+    }
+    return out;
+  }
+
+  /** True when every layer is. */
+  @Override
+  public boolean samplewiseInEval() {
+    for (Layer layer : layers) {
+      if (!layer.samplewiseInEval()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

@@ -37,6 +37,18 @@ public final class Tensor {
     return new Tensor(new float[numel(s)], s);
   }
 
+  /**
+   * A tensor whose contents are unspecified, for outputs that the caller overwrites in full (PyTorch's
+   * {@code torch.empty}). Inside an open {@link Workspace} scope its array is reused memory, valid until the
+   * scope closes; elsewhere it is a new array (of zeros, though callers must not rely on that).
+   */
+  public static Tensor empty(int... shape) {
+    int[] s = checkShape(shape);
+    Workspace workspace = Workspace.current();
+    int n = numel(s);
+    return new Tensor(workspace == null ? new float[n] : workspace.take(n), s);
+  }
+
   /** A tensor filled with {@code value}. */
   public static Tensor full(float value, int... shape) {
     Tensor t = zeros(shape);

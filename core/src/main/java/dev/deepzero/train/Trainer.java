@@ -8,6 +8,7 @@ import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.Mode;
 import dev.deepzero.optim.Optimizer;
 import dev.deepzero.tensor.Tensor;
+import dev.deepzero.tensor.Workspace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -83,6 +84,7 @@ public final class Trainer {
    */
   public List<EpochStats> fit(Dataset train, Dataset validation, Config config, int firstEpoch) {
     List<EpochStats> history = new ArrayList<>();
+    Workspace workspace = new Workspace();
     for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
       List<int[]> batches = config.shuffle()
           ? Batches.shuffled(train.size(), config.batchSize(), epochRandom(config.seed(), epoch))
@@ -98,18 +100,22 @@ public final class Trainer {
       boolean stopped = false;
       for (int b = 0; b < batches.size(); b++) {
         Batch batch = train.batch(batches.get(b));
-        Tensor output = model.forward(batch.inputs(), Mode.TRAIN);
-        float loss = lossFunction.forward(output, batch.targets());
-        if (!Float.isFinite(loss)) {
-          throw new TrainingDivergedException("loss became " + loss + " at epoch " + epoch + ", batch " + (b + 1)
-              + " of " + batches.size() + " (" + optimizer + "); try a lower learning rate");
+        float loss;
+        // Activations and gradients live in the workspace: the next step reuses their memory.
+        try (Workspace.Scope step = workspace.open()) {
+          Tensor output = model.forward(batch.inputs(), Mode.TRAIN);
+          loss = lossFunction.forward(output, batch.targets());
+          if (!Float.isFinite(loss)) {
+            throw new TrainingDivergedException("loss became " + loss + " at epoch " + epoch + ", batch " + (b + 1)
+                + " of " + batches.size() + " (" + optimizer + "); try a lower learning rate");
+          }
+          int correct = Metrics.correct(output, batch.targets());
+          classification &= correct >= 0;
+          right += Math.max(correct, 0);
+          optimizer.zeroGrad();
+          model.backward(lossFunction.backward(), false); // the data needs no gradient
+          optimizer.step();
         }
-        int correct = Metrics.correct(output, batch.targets());
-        classification &= correct >= 0;
-        right += Math.max(correct, 0);
-        optimizer.zeroGrad();
-        model.backward(lossFunction.backward(), false); // the data needs no gradient
-        optimizer.step();
         lossSum += (double) loss * batch.size();
         seen += batch.size();
         for (TrainingListener l : listeners) {
@@ -153,7 +159,7 @@ public final class Trainer {
     boolean classification = true;
     for (int[] indices : Batches.sequential(data.size(), batchSize)) {
       Batch batch = data.batch(indices);
-      Tensor output = model.forward(batch.inputs(), Mode.EVAL);
+      Tensor output = model.predict(batch.inputs());
       lossSum += (double) lossFunction.forward(output, batch.targets()) * batch.size();
       int correct = Metrics.correct(output, batch.targets());
       classification &= correct >= 0;

@@ -214,22 +214,23 @@ final class PanamaKernels implements Kernels {
     }
   }
 
-  /** Block sums of a register tile, {@code rows <= MR} by {@code NR}, into {@code sums}: B packed, A at any strides. */
+  /**
+   * Block sums of a register tile, {@code rows <= MR} by {@code NR}, into {@code sums}: B packed, A at any strides.
+   * A short tile (the last rows of C) runs the full tile with its missing rows reading the last real row again:
+   * their sums are never stored, and one 6-row pass beats a 1-row pass per row, each reloading all of B.
+   */
   private static void tile(int rows, int kc, float[] a, int ai, int rs, int cs, float[] bp, int bi, float[] sums) {
-    if (rows == MR) {
-      tile6(kc, a, ai, rs, cs, bp, bi, sums);
-    } else {
-      for (int r = 0; r < rows; r++) {
-        tile1(kc, a, ai + r * rs, cs, bp, bi, sums, r * NR);
-      }
-    }
+    int last = rows - 1;
+    tile6(kc, a, ai, ai + Math.min(1, last) * rs, ai + Math.min(2, last) * rs, ai + Math.min(3, last) * rs,
+        ai + Math.min(4, last) * rs, ai + Math.min(5, last) * rs, cs, bp, bi, sums);
   }
 
   // The accumulators stay in registers through the p loop and leave through one array store each: a vector
   // passed to a method that the JIT does not inline (as cold call sites after the loop are not) is boxed. The
   // method is kept small on purpose: a larger one (C update and masked stores inline) made C1's tier-3 compile
   // fail with "out of virtual registers", which can leave it in slow tier-2 code for good.
-  private static void tile6(int kc, float[] a, int ai, int rs, int cs, float[] bp, int bi, float[] sums) {
+  private static void tile6(int kc, float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int cs,
+      float[] bp, int bi, float[] sums) {
     FloatVector c00 = FloatVector.zero(S);
     FloatVector c01 = c00;
     FloatVector c10 = c00;
@@ -242,12 +243,6 @@ final class PanamaKernels implements Kernels {
     FloatVector c41 = c00;
     FloatVector c50 = c00;
     FloatVector c51 = c00;
-    int a0 = ai;
-    int a1 = ai + rs;
-    int a2 = ai + 2 * rs;
-    int a3 = ai + 3 * rs;
-    int a4 = ai + 4 * rs;
-    int a5 = ai + 5 * rs;
     for (int p = 0; p < kc; p++) {
       int o = p * cs;
       int bo = bi + p * NR;
@@ -284,19 +279,6 @@ final class PanamaKernels implements Kernels {
     c41.intoArray(sums, 4 * NR + VL);
     c50.intoArray(sums, 5 * NR);
     c51.intoArray(sums, 5 * NR + VL);
-  }
-
-  private static void tile1(int kc, float[] a, int ai, int cs, float[] bp, int bi, float[] sums, int si) {
-    FloatVector c0 = FloatVector.zero(S);
-    FloatVector c1 = c0;
-    for (int p = 0; p < kc; p++) {
-      int bo = bi + p * NR;
-      FloatVector x = FloatVector.broadcast(S, a[ai + p * cs]);
-      c0 = x.fma(FloatVector.fromArray(S, bp, bo), c0);
-      c1 = x.fma(FloatVector.fromArray(S, bp, bo + VL), c1);
-    }
-    c0.intoArray(sums, si);
-    c1.intoArray(sums, si + VL);
   }
 
   /** {@code C = sums} or {@code C += sums} over a {@code rows × cols} tile. */

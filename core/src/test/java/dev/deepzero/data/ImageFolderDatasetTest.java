@@ -39,7 +39,7 @@ class ImageFolderDatasetTest {
     assertEquals(List.of("boot", "shirt"), data.classNames());
     assertEquals(4, data.size());
     assertArrayEquals(new int[] {3, 28, 28}, data.inputShape());
-    assertArrayEquals(new float[] {0, 0, 1, 1}, data.tensors().targets().data(), 0f);
+    assertArrayEquals(new float[] {0, 0, 1, 1}, MnistTest.all(data).targets().data(), 0f);
     // boot/red.png is sample 1 (files sorted: blue.jpeg, broken.png skipped, red.png): pure red.
     Batch red = data.batch(new int[] {1});
     assertEquals(1f, red.inputs().get(0, 0, 14, 14), 0f);
@@ -56,8 +56,9 @@ class ImageFolderDatasetTest {
     png(root.resolve("a/1.png"), grey(28, 28));
     png(root.resolve("b/1.png"), solid(28, 28, 0xFFFFFF));
     ImageFolderDataset data = ImageFolderDataset.load(root, 1, 28, 28);
-    assertArrayEquals(new int[] {2, 1, 28, 28}, data.tensors().inputs().shape());
-    assertEquals(1f, data.tensors().inputs().get(1, 0, 5, 5), 1e-6f);
+    Batch all = MnistTest.all(data);
+    assertArrayEquals(new int[] {2, 1, 28, 28}, all.inputs().shape());
+    assertEquals(1f, all.inputs().get(1, 0, 5, 5), 1e-6f);
   }
 
   @Test

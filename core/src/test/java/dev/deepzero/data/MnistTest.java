@@ -25,14 +25,16 @@ class MnistTest {
   void loadsTheFourFilesAsScaledTensorsAndClassIndices() throws IOException {
     IdxFiles.writeSet(dir, 12, 5, true, 7);
     ClassificationData data = Mnist.load(dir, Mnist.Variant.DIGITS);
-    assertArrayEquals(new int[] {12, 1, 28, 28}, data.train().inputs().shape());
-    assertArrayEquals(new int[] {5, 1, 28, 28}, data.test().inputs().shape());
-    assertArrayEquals(new int[] {12}, data.train().targets().shape());
-    assertEquals(11 % 10, data.train().targets().get(11), 0f);
+    Batch train = all(data.train());
+    Batch test = all(data.test());
+    assertArrayEquals(new int[] {12, 1, 28, 28}, train.inputs().shape());
+    assertArrayEquals(new int[] {5, 1, 28, 28}, test.inputs().shape());
+    assertArrayEquals(new int[] {12}, train.targets().shape());
+    assertEquals(11 % 10, train.targets().get(11), 0f);
     // Pixel 0 of image 0: the first random byte of the seeded generator, scaled by 1/255.
     int firstPixel = new SplittableRandom(7).nextInt(256);
-    assertEquals(firstPixel / 255f, data.train().inputs().data()[0], 1e-7f);
-    for (float v : data.test().inputs().data()) {
+    assertEquals(firstPixel / 255f, train.inputs().data()[0], 1e-7f);
+    for (float v : test.inputs().data()) {
       assertTrue(v >= 0f && v <= 1f);
     }
     assertEquals("MNIST from " + dir + " (12 train, 5 test)", data.description());
@@ -113,7 +115,7 @@ class MnistTest {
         data.description());
     assertTrue(data.description().contains("--data"), data.description());
     // Real images: far from blank and far from noise (Fashion-MNIST's mean pixel is about 0.286).
-    double mean = data.train().inputs().meanAll();
+    double mean = all(data.train()).inputs().meanAll();
     assertTrue(mean > 0.2 && mean < 0.4, "mean pixel " + mean);
   }
 
@@ -136,11 +138,18 @@ class MnistTest {
         classCounts(data.test()));
   }
 
-  static int[] classCounts(TensorDataset dataset) {
+  static int[] classCounts(Dataset dataset) {
     int[] counts = new int[10];
-    for (float label : dataset.targets().data()) {
-      counts[(int) label]++;
+    for (int label : Datasets.classLabels(dataset).orElseThrow()) {
+      counts[label]++;
     }
     return counts;
+  }
+
+  /** Every sample of {@code dataset} in one batch. */
+  static Batch all(Dataset dataset) {
+    int[] indices = new int[dataset.size()];
+    java.util.Arrays.setAll(indices, i -> i);
+    return dataset.batch(indices);
   }
 }

@@ -105,6 +105,11 @@ public final class AvgPool2d implements Layer {
   }
 
   @Override
+  public boolean samplewiseInEval() {
+    return true;
+  }
+
+  @Override
   public LayerConfig config() {
     return LayerConfig.of("AvgPool2d", "kernel", kernelSize, "stride", stride, "padding", padding);
   }

@@ -80,8 +80,8 @@ public final class BatchNorm implements Layer {
     float[] in = x.data();
     float[] mean = new float[channels];
     float[] inv = new float[channels];
-    Tensor xhat = Tensor.zeros(x.shape());
-    Tensor y = Tensor.zeros(x.shape());
+    Tensor xhat = Tensor.empty(x.shape());
+    Tensor y = Tensor.empty(x.shape());
     float[] xh = xhat.data();
     float[] out = y.data();
     float[] gamma = weight.value().data();
@@ -142,7 +142,7 @@ public final class BatchNorm implements Layer {
     float[] gamma = weight.value().data();
     float[] dGamma = weight.grad().data();
     float[] dBeta = bias.grad().data();
-    Tensor gradInput = Tensor.zeros(inputShape);
+    Tensor gradInput = Tensor.empty(inputShape);
     float[] gi = gradInput.data();
     Parallel.common().forRange(channels, 1, (from, to) -> {
       for (int c = from; c < to; c++) {
@@ -181,6 +181,12 @@ public final class BatchNorm implements Layer {
     b.put("running_mean", runningMean);
     b.put("running_var", runningVar);
     return b;
+  }
+
+  /** {@inheritDoc} In eval mode it uses its running statistics, not the batch's. */
+  @Override
+  public boolean samplewiseInEval() {
+    return true;
   }
 
   @Override

@@ -55,6 +55,11 @@ public final class ChannelsLast implements Layer {
   }
 
   @Override
+  public boolean samplewiseInEval() {
+    return true;
+  }
+
+  @Override
   public LayerConfig config() {
     return LayerConfig.of("ChannelsLast");
   }

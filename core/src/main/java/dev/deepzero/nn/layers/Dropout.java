@@ -82,6 +82,12 @@ public final class Dropout implements Layer {
     return gradInput;
   }
 
+  /** {@inheritDoc} It passes through in eval mode. */
+  @Override
+  public boolean samplewiseInEval() {
+    return true;
+  }
+
   @Override
   public LayerConfig config() {
     return LayerConfig.of("Dropout", "p", p);

@@ -47,6 +47,11 @@ public final class Flatten implements Layer {
   }
 
   @Override
+  public boolean samplewiseInEval() {
+    return true;
+  }
+
+  @Override
   public LayerConfig config() {
     return LayerConfig.of("Flatten");
   }

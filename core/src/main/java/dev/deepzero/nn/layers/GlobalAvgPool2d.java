@@ -57,6 +57,11 @@ public final class GlobalAvgPool2d implements Layer {
   }
 
   @Override
+  public boolean samplewiseInEval() {
+    return true;
+  }
+
+  @Override
   public LayerConfig config() {
     return LayerConfig.of("GlobalAvgPool2d");
   }

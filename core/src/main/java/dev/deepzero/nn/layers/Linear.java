@@ -119,6 +119,11 @@ public final class Linear implements Layer {
   }
 
   @Override
+  public boolean samplewiseInEval() {
+    return true;
+  }
+
+  @Override
   public LayerConfig config() {
     return LayerConfig.of("Linear", "in", inFeatures, "out", outFeatures);
   }

@@ -5,6 +5,7 @@ import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.Mode;
 import dev.deepzero.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * Max pooling over square windows, the articles' Pooling layer.
@@ -50,7 +51,7 @@ public final class MaxPool2d implements Layer {
   @Override
   public Tensor forward(Tensor x, Mode mode) {
     PoolWindows.of("MaxPool2d", x, kernelSize, stride, padding); // validates the shape and options
-    Tensor out = Tensor.zeros(outputShapeOf(x));
+    Tensor out = Tensor.empty(outputShapeOf(x));
     float[] in = x.data();
     float[] y = out.data();
     Geometry g = new Geometry(x);
@@ -72,35 +73,23 @@ public final class MaxPool2d implements Layer {
   @Override
   public Tensor backward(Tensor gradOutput) {
     Tensor x = Cache.checkBackward("MaxPool2d", input, output == null ? null : output.shape(), gradOutput);
-    Tensor gradInput = Tensor.zeros(x.shape());
+    Tensor gradInput = Tensor.empty(x.shape());
     float[] in = x.data();
     float[] y = output.data();
     float[] g = gradOutput.data();
     float[] gi = gradInput.data();
     Geometry geo = new Geometry(x);
     boolean halving = kernelSize == 2 && stride == 2 && padding == 0;
-    // The forward pass kept no argmax: finding the first element equal to the window's maximum again reads the
-    // same few pixels as a stored index would, and keeps forward free of index bookkeeping.
+    // The forward pass kept no argmax: finding the first element equal to the window's maximum again costs one
+    // read of the input, and keeps forward free of index bookkeeping.
     Parallel.common().forRange(x.dim(0) * x.dim(1), PLANES_PER_TASK, (from, to) -> {
       for (int plane = from; plane < to; plane++) {
         int base = plane * geo.h * geo.w;
         int o = plane * geo.oh * geo.ow;
+        // gradInput may be reused memory (Tensor.empty): each task zeroes its own planes, on its own core.
+        Arrays.fill(gi, base, base + geo.h * geo.w, 0f);
         if (halving) {
-          for (int oy = 0; oy < geo.oh; oy++) {
-            int r0 = base + 2 * oy * geo.w;
-            int r1 = r0 + geo.w;
-            for (int ox = 0; ox < geo.ow; ox++, o++) {
-              int i = 2 * ox;
-              float m = y[o];
-              // Last candidate first, so the first match in row-major order is the one left; plain selects,
-              // because which pixel wins is unpredictable.
-              int at = r1 + i + 1;
-              at = same(in[r1 + i], m) ? r1 + i : at;
-              at = same(in[r0 + i + 1], m) ? r0 + i + 1 : at;
-              at = same(in[r0 + i], m) ? r0 + i : at;
-              gi[at] += g[o];
-            }
-          }
+          routeHalvedPlane(in, base, geo.w, y, g, o, geo.oh, geo.ow, gi);
           continue;
         }
         for (int oy = 0; oy < geo.oh; oy++) {
@@ -124,6 +113,38 @@ public final class MaxPool2d implements Layer {
       }
     });
     return gradInput;
+  }
+
+  /**
+   * Backward of {@link #halvePlane}: each 2x2 window's gradient is added to the first of its pixels (row-major)
+   * equal to the window's maximum; {@code gi} must hold zeros there. The pixel is chosen with integer arithmetic
+   * on the float bits, not with float compares: the JIT turns those into branches, and which pixel wins is
+   * unpredictable (a branch per pixel made this pass four times slower). Comparing bits treats -0 and +0 as
+   * different, so a window whose maximum is a zero of the other sign routes to a later zero: still a maximum.
+   */
+  private static void routeHalvedPlane(float[] in, int base, int w, float[] y, float[] g, int o, int oh, int ow,
+      float[] gi) {
+    for (int oy = 0; oy < oh; oy++) {
+      int r0 = base + 2 * oy * w;
+      int r1 = r0 + w;
+      int out = o + oy * ow;
+      for (int ox = 0; ox < ow; ox++) {
+        int i = 2 * ox;
+        int max = Float.floatToRawIntBits(y[out + ox]);
+        // Pixel 0..3 of the window, from the last candidate to the first so that the first match is left.
+        int at = 3;
+        at += differs(Float.floatToRawIntBits(in[r1 + i]), max) * (at - 2) - (at - 2);
+        at += differs(Float.floatToRawIntBits(in[r0 + i + 1]), max) * (at - 1) - (at - 1);
+        at -= (1 - differs(Float.floatToRawIntBits(in[r0 + i]), max)) * at;
+        gi[r0 + i + (at & 1) + (at >> 1) * w] += g[out + ox];
+      }
+    }
+  }
+
+  /** 1 when the two ints differ, 0 when they are equal, without a branch. */
+  private static int differs(int a, int b) {
+    int d = a ^ b;
+    return (d | -d) >>> 31;
   }
 
   /**
@@ -184,6 +205,11 @@ public final class MaxPool2d implements Layer {
   private int[] outputShapeOf(Tensor x) {
     Geometry g = new Geometry(x);
     return new int[] {x.dim(0), x.dim(1), g.oh, g.ow};
+  }
+
+  @Override
+  public boolean samplewiseInEval() {
+    return true;
   }
 
   @Override

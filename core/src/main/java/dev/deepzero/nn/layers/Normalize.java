@@ -99,6 +99,11 @@ public final class Normalize implements Layer {
   }
 
   @Override
+  public boolean samplewiseInEval() {
+    return true;
+  }
+
+  @Override
   public LayerConfig config() {
     return LayerConfig.of("Normalize", "channels", channels);
   }

@@ -52,6 +52,11 @@ public final class Sigmoid implements Layer {
   }
 
   @Override
+  public boolean samplewiseInEval() {
+    return true;
+  }
+
+  @Override
   public LayerConfig config() {
     return LayerConfig.of("Sigmoid");
   }

@@ -1,0 +1,118 @@
+package dev.deepzero.tensor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Memory reused from one training step (or inference slice) to the next, in the manner of DL4J's workspaces and
+ * PyTorch's caching allocator. While a workspace is open on a thread, {@link Tensor#empty} on that thread takes
+ * its array from the workspace; closing the workspace makes every array handed out since it was opened free
+ * for the next opening. A training loop of fixed shapes then allocates its activations and gradients once, not
+ * tens of megabytes per step that the JVM must zero and collect.
+ *
+ * <pre>{@code
+ * Workspace workspace = new Workspace();
+ * for (Batch batch : batches) {
+ *   try (Workspace.Scope step = workspace.open()) {
+ *     ... forward, loss, backward, optimizer step ...
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Rule: a tensor made by {@code Tensor.empty} inside a scope is valid until the scope closes; {@link
+ * Tensor#copy()} it to keep it (copies, {@link Tensor#zeros} and every other factory never use the workspace).
+ * Only layers use {@code Tensor.empty}, for outputs they overwrite in full, so a loop that reads a step's
+ * outputs within the step is unaffected.
+ *
+ * <p>Scopes nest: opening another workspace inside a scope makes it current until it closes. A workspace is
+ * used by the thread that opened it; it is not thread-safe.
+ */
+public final class Workspace {
+
+  private static final ThreadLocal<Workspace> CURRENT = new ThreadLocal<>();
+
+  // Free arrays by length, and the arrays lent out by the open scope.
+  private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
+  private final List<float[]> lent = new ArrayList<>();
+  private boolean open;
+
+  /** A closed workspace holding no memory yet. */
+  public Workspace() {}
+
+  /**
+   * Opens a scope: until it is closed, {@link Tensor#empty} on this thread draws from this workspace.
+   *
+   * @throws IllegalStateException if this workspace is already open
+   */
+  public Scope open() {
+    if (open) {
+      throw new IllegalStateException("Workspace.open: this workspace is already open (close its scope first)");
+    }
+    open = true;
+    Scope scope = new Scope(CURRENT.get());
+    CURRENT.set(this);
+    return scope;
+  }
+
+  /** The workspace open on this thread, or null. */
+  static Workspace current() {
+    return CURRENT.get();
+  }
+
+  /** An array of {@code length} floats with unspecified contents, lent until the scope closes. */
+  float[] take(int length) {
+    ArrayDeque<float[]> arrays = free.get(length);
+    float[] array = arrays == null || arrays.isEmpty() ? new float[length] : arrays.pop();
+    lent.add(array);
+    return array;
+  }
+
+  /** Floats held by this workspace, free and lent: its memory footprint. */
+  public long floats() {
+    long n = 0;
+    for (ArrayDeque<float[]> arrays : free.values()) {
+      for (float[] a : arrays) {
+        n += a.length;
+      }
+    }
+    for (float[] a : lent) {
+      n += a.length;
+    }
+    return n;
+  }
+
+  /** The open period of a {@link Workspace}; closing it frees what was taken and restores the outer workspace. */
+  public final class Scope implements AutoCloseable {
+    private final Workspace outer;
+    private boolean closed;
+
+    private Scope(Workspace outer) {
+      this.outer = outer;
+    }
+
+    /**
+     * Ends the scope. Tensors made by {@code Tensor.empty} inside it must not be used afterwards.
+     *
+     * @throws IllegalStateException if closed on another thread than the one that opened it, or out of order
+     */
+    @Override
+    public void close() {
+      if (closed) {
+        return;
+      }
+      if (CURRENT.get() != Workspace.this) {
+        throw new IllegalStateException("Workspace scope closed out of order or on another thread");
+      }
+      closed = true;
+      CURRENT.set(outer);
+      open = false;
+      for (float[] array : lent) {
+        free.computeIfAbsent(array.length, k -> new ArrayDeque<>()).push(array);
+      }
+      lent.clear();
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.deepzero.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.deepzero.nn.layers.BatchNorm;
+import dev.deepzero.nn.layers.Conv2d;
+import dev.deepzero.nn.layers.Dropout;
+import dev.deepzero.nn.layers.Flatten;
+import dev.deepzero.nn.layers.Linear;
+import dev.deepzero.nn.layers.MaxPool2d;
+import dev.deepzero.nn.layers.Relu;
+import dev.deepzero.tensor.Tensor;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class SequentialPredictTest {
+
+  private static Sequential convNet(SplittableRandom rng) {
+    return new Sequential(new Conv2d(1, 4, 3, rng), new BatchNorm(4), new Relu(), new MaxPool2d(2), new Flatten(),
+        new Dropout(0.5f, new SplittableRandom(7)), new Linear(4 * 3 * 3, 5, rng));
+  }
+
+  @Test
+  void predictInSlicesEqualsOneEvalForwardBitForBit() {
+    SplittableRandom rng = new SplittableRandom(3);
+    Sequential net = convNet(rng);
+    // Give BatchNorm running statistics that are not the identity.
+    net.forward(Tensor.uniform(rng, -1f, 2f, 20, 1, 8, 8), Mode.TRAIN);
+    int n = 2 * Sequential.PREDICT_SLICE + 37;
+    Tensor x = Tensor.uniform(rng, -1f, 1f, n, 1, 8, 8);
+
+    Tensor sliced = net.predict(x);
+    Tensor whole = net.forward(x, Mode.EVAL);
+
+    assertArrayEquals(whole.shape(), sliced.shape());
+    assertArrayEquals(whole.data(), sliced.data());
+  }
+
+  @Test
+  void aLayerThatMixesSamplesKeepsTheWholeBatchTogether() {
+    // Subtracts the batch mean: the output of a sample depends on the others, so slicing would change it.
+    Layer batchCentring = new Layer() {
+      @Override
+      public Tensor forward(Tensor input, Mode mode) {
+        float mean = (float) input.meanAll();
+        Tensor out = input.copy();
+        for (int i = 0; i < out.size(); i++) {
+          out.data()[i] -= mean;
+        }
+        return out;
+      }
+
+      @Override
+      public Tensor backward(Tensor gradOutput) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public LayerConfig config() {
+        return LayerConfig.of("BatchCentring");
+      }
+    };
+    Sequential net = new Sequential(new Linear(3, 2, new SplittableRandom(1)), batchCentring);
+    assertFalse(net.samplewiseInEval());
+    assertTrue(new Sequential(new Relu(), new Flatten()).samplewiseInEval());
+    Tensor x = Tensor.uniform(new SplittableRandom(2), 0f, 1f, Sequential.PREDICT_SLICE + 50, 3);
+
+    Tensor out = net.predict(x);
+
+    assertArrayEquals(net.forward(x, Mode.EVAL).data(), out.data());
+    assertEquals(0.0, out.meanAll(), 1e-6);
+  }
+}

@@ -1,0 +1,85 @@
+package dev.deepzero.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class WorkspaceTest {
+
+  @Test
+  void outsideAWorkspaceEmptyAllocatesEveryTime() {
+    assertNotSame(Tensor.empty(3, 4).data(), Tensor.empty(3, 4).data());
+    assertEquals(12, Tensor.empty(3, 4).size());
+  }
+
+  @Test
+  void arraysTakenInAScopeAreReusedAfterItCloses() {
+    Workspace workspace = new Workspace();
+    float[] first;
+    float[] second;
+    try (Workspace.Scope scope = workspace.open()) {
+      first = Tensor.empty(2, 5).data();
+      second = Tensor.empty(10).data();
+      assertNotSame(first, second, "two live tensors never share memory");
+    }
+    try (Workspace.Scope scope = workspace.open()) {
+      float[] a = Tensor.empty(5, 2).data();
+      float[] b = Tensor.empty(10).data();
+      assertTrue((a == first && b == second) || (a == second && b == first), "same-size arrays come back");
+      assertNotSame(a, Tensor.empty(10).data(), "a third one is new");
+    }
+    assertEquals(30, workspace.floats());
+  }
+
+  @Test
+  void zerosAndCopiesNeverUseTheWorkspace() {
+    Workspace workspace = new Workspace();
+    float[] inside;
+    Tensor kept;
+    try (Workspace.Scope scope = workspace.open()) {
+      Tensor t = Tensor.empty(4);
+      inside = t.data();
+      kept = t.copy();
+      assertNotSame(inside, Tensor.zeros(4).data());
+    }
+    assertEquals(4, workspace.floats());
+    assertNotSame(inside, kept.data());
+  }
+
+  @Test
+  void scopesNestAndRestoreTheOuterWorkspace() {
+    Workspace outer = new Workspace();
+    Workspace inner = new Workspace();
+    try (Workspace.Scope a = outer.open()) {
+      Tensor.empty(3);
+      try (Workspace.Scope b = inner.open()) {
+        Tensor.empty(7);
+      }
+      Tensor.empty(5);
+    }
+    assertEquals(8, outer.floats());
+    assertEquals(7, inner.floats());
+    assertEquals(null, Workspace.current());
+  }
+
+  @Test
+  void misuseIsAnError() {
+    Workspace workspace = new Workspace();
+    Workspace other = new Workspace();
+    try (Workspace.Scope scope = workspace.open()) {
+      IllegalStateException twice = assertThrows(IllegalStateException.class, workspace::open);
+      assertTrue(twice.getMessage().contains("already open"), twice.getMessage());
+      Workspace.Scope inner = other.open();
+      assertThrows(IllegalStateException.class, scope::close, "closing the outer scope first");
+      inner.close();
+    }
+    Workspace.Scope again = workspace.open();
+    again.close();
+    again.close(); // closing twice is harmless
+    assertSame(null, Workspace.current());
+  }
+}
