@@ -58,7 +58,7 @@ final class BenchCommand implements Callable<Integer> {
   boolean profile;
 
   @Option(names = "--detect", description = "Also measure the default YOLOv1 detector (detect-train's defaults:"
-      + " 3x64x64, S=4, B=2, width 16), trained with the YOLO loss on batches of --detect-batch-size.")
+      + " 3x64x64, S=8, B=2, width 16), trained with the YOLO loss on batches of --detect-batch-size.")
   boolean detect;
 
   @Option(names = "--detect-batch-size", defaultValue = "32",

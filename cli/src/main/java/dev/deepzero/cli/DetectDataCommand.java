@@ -62,7 +62,7 @@ final class DetectDataCommand implements Callable<Integer> {
   int testCount;
 
   @Option(names = "--size", defaultValue = "64",
-      description = "Image side in pixels; objects are 25% to 47% of it (default: ${DEFAULT-VALUE}).")
+      description = "Image side in pixels; objects are 25%% to 47%% of it (default: ${DEFAULT-VALUE}).")
   int size;
 
   @Option(names = "--objects", defaultValue = "2..5", paramLabel = "MIN..MAX",
@@ -70,8 +70,8 @@ final class DetectDataCommand implements Callable<Integer> {
   String objects;
 
   @Option(names = "--grid", defaultValue = "4",
-      description = "At most one object centre per cell of this grid, the detector's S; 0: no limit (default:"
-          + " ${DEFAULT-VALUE}).")
+      description = "At most one object centre per cell of this grid: the detector's S or a divisor of it, so no"
+          + " target is dropped; 0: no limit (default: ${DEFAULT-VALUE}).")
   int grid;
 
   @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")

@@ -47,7 +47,7 @@ final class DetectTrainCommand implements Callable<Integer> {
       description = "Data folder with train/ and val/ (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  @Option(names = "--epochs", defaultValue = "35", description = "Epochs in total (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", defaultValue = "60", description = "Epochs in total (default: ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = "--batch-size", defaultValue = "32", description = "Images per step (default: ${DEFAULT-VALUE}).")
@@ -67,7 +67,8 @@ final class DetectTrainCommand implements Callable<Integer> {
       description = "Input side; images are resized to it. S x 2^k (default: ${DEFAULT-VALUE}).")
   int imageSize;
 
-  @Option(names = "--grid", defaultValue = "4", description = "S, grid cells per side (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--grid", defaultValue = "8",
+      description = "S, grid cells per side; finer than the objects pays (default: ${DEFAULT-VALUE}).")
   int gridSize;
 
   @Option(names = "--boxes", defaultValue = "2", description = "B, boxes per cell (default: ${DEFAULT-VALUE}).")

@@ -8,6 +8,7 @@ import dev.deepzero.nn.layers.ChannelsLast;
 import dev.deepzero.nn.layers.Conv2d;
 import dev.deepzero.nn.layers.LeakyRelu;
 import dev.deepzero.nn.layers.MaxPool2d;
+import dev.deepzero.nn.layers.YoloActivation;
 import dev.deepzero.tensor.Initializer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,26 +20,37 @@ import java.util.SplittableRandom;
  * A small YOLOv1-style detector in the spirit of darknet's {@code yolov1-tiny.cfg} (Fast YOLO), sized for a CPU:
  *
  * <pre>
- * k stages of  Conv 3x3 (c_i channels, pad 1) - [BatchNorm] - LeakyRelu(0.1) - MaxPool 2x2/2,
- *   c_i = min(width · 2^i, 8 · width), k = log2(imageSize / S)
- * Conv 3x3 (8 · width at most) - [BatchNorm] - LeakyRelu(0.1)        (context at grid resolution)
- * Conv 1x1 (5B + C), linear                                          (the head: one prediction per cell)
- * ChannelsLast                                                       ([N, D, S, S] -> [N, S, S, D])
+ * Conv 4x4/2 (width channels, pad 1) - [BatchNorm] - LeakyRelu(0.1)          (the stem: halves the side)
+ * k - 1 stages of  Conv 3x3 (c_i channels, pad 1) - [BatchNorm] - LeakyRelu(0.1) - MaxPool 2x2/2,
+ *   c_i = min(width · 2^i, 8 · width), i = 1 .. k - 1, k = log2(imageSize / S)
+ * Conv 3x3 (c) - Conv 1x1 (c / 2) - Conv 3x3 (c), each [BatchNorm] - LeakyRelu(0.1),
+ *   c = min(2 · c_(k-1), 8 · width)                                          (context at grid resolution)
+ * Conv 1x1 (5B + C)                                                          (the head: one prediction per cell)
+ * ChannelsLast                                                               ([N, D, S, S] -> [N, S, S, D])
+ * YoloActivation                                                             (σ on x, y, confidence; softmax
+ *                                                                             on classes; √w, √h unchanged)
  *
  * Shape: input [N, channels, imageSize, imageSize] in [0, 1] -> output [N, S, S, 5B + C] in {@link YoloLayout}'s
  *   order (per cell: B x (x, y, √w, √h, confidence), then C class scores)
  * </pre>
  *
- * <p>Two departures from the paper, both for a from-scratch CPU budget: the head is a 1x1 convolution instead
- * of the two fully connected layers (every cell shares the head's weights, so what is learnt at one position
- * holds at all of them: far fewer parameters and much less data needed; the 3x3 context layer and the stride-16
- * receptive field still let a cell see beyond itself), and the backbone has 5 + k weight layers instead of 24.
- * The output is linear, as darknet's: the loss regresses confidences and class scores straight onto their 0/1
- * (and IoU) targets, and √w, √h may be any sign since the decoder squares them. A sigmoid on x, y, confidence
- * and classes would bound them to [0, 1] but needs a layer acting on some channels only; it was not tried.
+ * <p>Departures from the paper, all for a from-scratch CPU budget: the head is a 1x1 convolution instead of the
+ * two fully connected layers (every cell shares the head's weights, so what is learnt at one position holds at
+ * all of them: far fewer parameters and much less data needed; the context layers still let a cell see beyond
+ * itself), the backbone has k + 4 weight layers instead of 24, and the full-resolution 3x3 convolution and pool
+ * are one strided convolution (at 64 x 64 they took about a quarter of a training step). The outputs go through
+ * {@link YoloActivation} before the loss, as YOLOv2 does for x, y and the confidence: the paper's squared errors
+ * then compare values that live in their targets' ranges (offsets, IoU and class probabilities in [0, 1])
+ * rather than darknet's linear outputs, which can overshoot.
  *
- * <p>Size it to the CPU: training cost grows with {@code imageSize²·width²}. The defaults (64 x 64, S = 4,
- * width 16: about 30 MFLOP per image forward) train at a few hundred images per second on two cores.
+ * <p>Choosing S: a grid finer than the objects pays. On the default synthetic set (64 x 64, objects of 16 to 30
+ * px), with the same 30-epoch schedule, S = 8 and this backbone reached a validation mAP@0.5 of 0.83 after 11
+ * epochs and 0.89 after 30, where S = 4 (with the plain backbone this class had before) had 0.63 and 0.78. With
+ * 8-pixel cells the responsible cell's features are centred within 4 pixels of the object's centre, so its class
+ * and box are read from a well-aligned receptive field, and x, y need less sub-cell precision.
+ *
+ * <p>Size it to the CPU: training cost grows with {@code imageSize²·width²}. The defaults (64 x 64, S = 8,
+ * width 16) train at about 700 images per second on two idle cores (JDK 25).
  */
 public final class YoloV1 {
 
@@ -46,6 +58,8 @@ public final class YoloV1 {
   public static final String CONFIG_KEY = "yolo_v1";
   /** The widest stage, as a multiple of {@link Config#width()}. */
   private static final int MAX_WIDTH_FACTOR = 8;
+  /** The stem's kernel: with stride 2 and padding 1, each output sees its 2x2 block and a one-pixel border. */
+  private static final int STEM_KERNEL = 4;
 
   private YoloV1() {}
 
@@ -79,9 +93,9 @@ public final class YoloV1 {
       }
     }
 
-    /** The defaults for {@code numClasses} classes: 64 x 64 RGB, S = 4, B = 2, width 16, BatchNorm. */
+    /** The defaults for {@code numClasses} classes: 64 x 64 RGB, S = 8, B = 2, width 16, BatchNorm. */
     public static Config defaults(int numClasses) {
-      return new Config(3, 64, 4, 2, numClasses, 16, true);
+      return new Config(3, 64, 8, 2, numClasses, 16, true);
     }
 
     /** The output layout. */
@@ -137,26 +151,37 @@ public final class YoloV1 {
   public static Sequential build(Config config, SplittableRandom rng) {
     Initializer he = Initializer.heNormal();
     List<Layer> layers = new ArrayList<>();
-    int in = config.channels();
     int maxWidth = MAX_WIDTH_FACTOR * config.width();
-    for (int stage = 0; stage < config.stages(); stage++) {
+    // The stem: one 4x4 stride-2 convolution in place of 3x3 convolution + pool at full resolution, which took
+    // about a quarter of a training step (a GEMM of only 27 rows, BatchNorm and pooling over the largest maps).
+    layers.add(new Conv2d(config.channels(), config.width(), STEM_KERNEL, 2, 1, he, rng));
+    addNormAndActivation(layers, config.width(), config.batchNorm());
+    int in = config.width();
+    for (int stage = 1; stage < config.stages(); stage++) {
       int out = Math.min(maxWidth, config.width() << stage);
-      addConvBlock(layers, in, out, config.batchNorm(), he, rng);
+      addConvBlock(layers, in, out, 3, config.batchNorm(), he, rng);
       layers.add(new MaxPool2d(2, 2, 0));
       in = out;
     }
     int context = Math.min(maxWidth, in * 2);
-    addConvBlock(layers, in, context, config.batchNorm(), he, rng);
+    addConvBlock(layers, in, context, 3, config.batchNorm(), he, rng);
+    addConvBlock(layers, context, context / 2, 1, config.batchNorm(), he, rng);
+    addConvBlock(layers, context / 2, context, 3, config.batchNorm(), he, rng);
     layers.add(new Conv2d(context, config.layout().cellValues(), 1, 1, 0, Initializer.lecunNormal(), rng));
     layers.add(new ChannelsLast());
+    layers.add(new YoloActivation(config.boxesPerCell(), config.numClasses()));
     return new Sequential(layers);
   }
 
-  private static void addConvBlock(List<Layer> layers, int in, int out, boolean batchNorm, Initializer init,
-      SplittableRandom rng) {
-    layers.add(new Conv2d(in, out, 3, 1, 1, init, rng));
+  private static void addConvBlock(List<Layer> layers, int in, int out, int kernel, boolean batchNorm,
+      Initializer init, SplittableRandom rng) {
+    layers.add(new Conv2d(in, out, kernel, 1, kernel / 2, init, rng));
+    addNormAndActivation(layers, out, batchNorm);
+  }
+
+  private static void addNormAndActivation(List<Layer> layers, int channels, boolean batchNorm) {
     if (batchNorm) {
-      layers.add(new BatchNorm(out));
+      layers.add(new BatchNorm(channels));
     }
     layers.add(new LeakyRelu(LeakyRelu.DEFAULT_ALPHA));
   }

@@ -23,6 +23,7 @@ import dev.deepzero.nn.layers.Relu;
 import dev.deepzero.nn.layers.Sigmoid;
 import dev.deepzero.nn.layers.Softmax;
 import dev.deepzero.nn.layers.Tanh;
+import dev.deepzero.nn.layers.YoloActivation;
 import dev.deepzero.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +74,7 @@ public final class StandardChecks {
     cases.add(layer("Sigmoid", rng -> new Sigmoid(), Mode.TRAIN, 4, 6));
     cases.add(layer("Tanh", rng -> new Tanh(), Mode.TRAIN, 4, 6));
     cases.add(layer("Softmax", rng -> new Softmax(), Mode.TRAIN, 4, 6));
+    cases.add(layer("YoloActivation(B=2, C=3)", rng -> new YoloActivation(2, 3), Mode.TRAIN, 2, 3, 13));
     cases.add(layer("Identity", rng -> new Identity(), Mode.TRAIN, 3, 4));
     cases.add(layer("Flatten", rng -> new Flatten(), Mode.TRAIN, 2, 3, 2, 2));
     cases.add(layer("Dropout(0.5) eval", rng -> new Dropout(0.5f, rng.split()), Mode.EVAL, 4, 6));

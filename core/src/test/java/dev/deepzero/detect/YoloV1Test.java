@@ -2,6 +2,7 @@ package dev.deepzero.detect;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.Mode;
 import dev.deepzero.nn.Sequential;
 import dev.deepzero.nn.layers.LeakyRelu;
+import dev.deepzero.nn.layers.YoloActivation;
 import dev.deepzero.optim.Adam;
 import dev.deepzero.tensor.Tensor;
 import java.io.IOException;
@@ -95,9 +97,35 @@ class YoloV1Test {
   @Test
   void defaultsAreThePracticalCpuSize() {
     YoloV1.Config d = YoloV1.Config.defaults(10);
-    assertEquals(new YoloLayout(4, 2, 10), d.layout());
+    assertEquals(new YoloLayout(8, 2, 10), d.layout());
     assertEquals(64, d.imageSize());
-    assertEquals(4 * 4 * 20, d.layout().outputSize());
+    assertEquals(8 * 8 * 20, d.layout().outputSize());
+  }
+
+  @Test
+  void stemHalvesTheInputAndOutputsLiveInTheirTargetsRanges() {
+    Sequential model = YoloV1.build(SMALL, new SplittableRandom(5));
+    Tensor stem = model.layers().get(0).forward(Tensor.zeros(1, 3, 32, 32), Mode.EVAL);
+    assertArrayEquals(new int[] {1, 4, 16, 16}, stem.shape());
+    assertInstanceOf(YoloActivation.class, model.layers().get(model.layers().size() - 1));
+    float[] out = model.forward(Tensor.uniform(new SplittableRandom(6), 0f, 1f, 2, 3, 32, 32), Mode.EVAL).data();
+    YoloLayout layout = SMALL.layout();
+    for (int sample = 0; sample < 2; sample++) {
+      for (int cell = 0; cell < layout.cells(); cell++) {
+        int base = sample * layout.outputSize();
+        for (int b = 0; b < layout.boxesPerCell(); b++) {
+          for (int k : new int[] {YoloLayout.X, YoloLayout.Y, YoloLayout.CONFIDENCE}) {
+            float v = out[base + layout.boxIndex(cell, b, k)];
+            assertTrue(v > 0f && v < 1f, "box value " + k + " = " + v);
+          }
+        }
+        double sum = 0;
+        for (int c = 0; c < layout.numClasses(); c++) {
+          sum += out[base + layout.classIndex(cell, c)];
+        }
+        assertEquals(1.0, sum, 1e-5);
+      }
+    }
   }
 
   @Test

@@ -16,7 +16,7 @@ public final class Layers {
   /** The type names this registry knows. */
   public static final List<String> TYPES = List.of("Sequential", "Linear", "Relu", "LeakyRelu", "Sigmoid", "Tanh",
       "Softmax", "Identity", "Flatten", "Dropout", "BatchNorm", "Conv2d", "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d",
-      "Normalize", "ChannelsLast");
+      "Normalize", "ChannelsLast", "YoloActivation");
 
   private Layers() {}
 
@@ -68,6 +68,8 @@ public final class Layers {
         return new Normalize(config.intOption("channels"));
       case "ChannelsLast":
         return new ChannelsLast();
+      case "YoloActivation":
+        return new YoloActivation(config.intOption("boxes"), config.intOption("classes"));
       default:
         throw new IllegalArgumentException("unknown layer type '" + config.type() + "'; known types: "
             + String.join(", ", TYPES));

@@ -50,6 +50,7 @@ class LayerContractTest {
       s.add(new Subject("Sigmoid", rng -> new Sigmoid(), mode, 4, 6));
       s.add(new Subject("Tanh", rng -> new Tanh(), mode, 3, 2, 2));
       s.add(new Subject("Softmax", rng -> new Softmax(), mode, 4, 6));
+      s.add(new Subject("YoloActivation", rng -> new YoloActivation(2, 3), mode, 2, 3, 13));
       s.add(new Subject("Identity", rng -> new Identity(), mode, 3, 4));
       s.add(new Subject("Flatten", rng -> new Flatten(), mode, 2, 3, 2, 2));
       s.add(new Subject("Dropout", rng -> new Dropout(0.5f, rng.split()), mode, 4, 6));

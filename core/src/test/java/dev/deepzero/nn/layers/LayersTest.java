@@ -72,7 +72,8 @@ class LayersTest {
     List<Layer> layers = List.of(new Sequential(new Identity()), new Linear(2, 3, rng), new Relu(),
         new LeakyRelu(0.3f), new Sigmoid(), new Tanh(), new Softmax(), new Identity(), new Flatten(),
         new Dropout(0.2f, rng), new BatchNorm(3, 1e-3f, 0.2f), new Conv2d(2, 3, 3, 2, 1, rng), new MaxPool2d(3, 2, 1),
-        new AvgPool2d(2, 2, 0), new GlobalAvgPool2d(), new Normalize(2), new ChannelsLast());
+        new AvgPool2d(2, 2, 0), new GlobalAvgPool2d(), new Normalize(2), new ChannelsLast(),
+        new YoloActivation(2, 3));
     assertEquals(Layers.TYPES, layers.stream().map(l -> l.config().type()).toList());
     for (Layer layer : layers) {
       Layer rebuilt = Layers.fromConfig(layer.config(), new SplittableRandom(2));
