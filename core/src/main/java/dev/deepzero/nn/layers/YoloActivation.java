@@ -122,6 +122,11 @@ public final class YoloActivation implements Layer {
   }
 
   @Override
+  public boolean samplewiseInEval() {
+    return true;
+  }
+
+  @Override
   public LayerConfig config() {
     return LayerConfig.of("YoloActivation", "boxes", boxesPerCell, "classes", numClasses);
   }
