@@ -407,11 +407,8 @@ final class PanamaKernels implements Kernels {
       s22 = x2.fma(y, s22);
     }
     float[] sums = {
-        s00.reduceLanes(VectorOperators.ADD), s01.reduceLanes(VectorOperators.ADD),
-        s02.reduceLanes(VectorOperators.ADD), s10.reduceLanes(VectorOperators.ADD),
-        s11.reduceLanes(VectorOperators.ADD), s12.reduceLanes(VectorOperators.ADD),
-        s20.reduceLanes(VectorOperators.ADD), s21.reduceLanes(VectorOperators.ADD),
-        s22.reduceLanes(VectorOperators.ADD)};
+        lanesSum(s00), lanesSum(s01), lanesSum(s02), lanesSum(s10), lanesSum(s11), lanesSum(s12),
+        lanesSum(s20), lanesSum(s21), lanesSum(s22)};
     // scalar tail of each of the nine sums
     for (int r = 0; r < 3; r++) {
       for (int q = 0; q < 3; q++) {
@@ -428,6 +425,21 @@ final class PanamaKernels implements Kernels {
 
   // ---------------------------------------------------------------- reductions
 
+  /**
+   * The sum of a vector's lanes, in lane order. Not {@code reduceLanes(ADD)}: its order is unspecified, and in
+   * practice differs between the JIT's compiled code and the interpreter's, so a result would depend on when
+   * the JIT got to a method, and seeded training runs would differ in their last digits.
+   */
+  private static float lanesSum(FloatVector v) {
+    float[] lanes = new float[VL];
+    v.intoArray(lanes, 0);
+    float sum = 0f;
+    for (float lane : lanes) {
+      sum += lane;
+    }
+    return sum;
+  }
+
   @Override
   public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
     FloatVector acc0 = FloatVector.zero(S);
@@ -441,7 +453,7 @@ final class PanamaKernels implements Kernels {
     for (int bound = S.loopBound(n); i < bound; i += VL) {
       acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
     }
-    float res = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    float res = lanesSum(acc0.add(acc1));
     // scalar tail
     for (; i < n; i++) {
       res = Math.fma(a[aOff + i], b[bOff + i], res);
@@ -456,7 +468,7 @@ final class PanamaKernels implements Kernels {
     for (int bound = S.loopBound(n); i < bound; i += VL) {
       acc = acc.add(FloatVector.fromArray(S, a, aOff + i));
     }
-    float res = acc.reduceLanes(VectorOperators.ADD);
+    float res = lanesSum(acc);
     // scalar tail
     for (; i < n; i++) {
       res += a[aOff + i];

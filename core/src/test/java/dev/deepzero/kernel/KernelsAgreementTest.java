@@ -103,6 +103,34 @@ final class KernelsAgreementTest {
   }
 
   @Test
+  void reductionsGiveTheSameBitsBeforeAndAfterTheJitCompilesThem() {
+    // Values over many magnitudes, so that a different order of adding the lanes changes the rounding. The first
+    // calls run interpreted, later ones compiled: seeded training must not depend on when the JIT got there.
+    SplittableRandom rng = new SplittableRandom(8);
+    int n = 301;
+    float[] a = new float[n];
+    float[] b = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) (rng.nextDouble(-1, 1) * Math.pow(10, rng.nextInt(-6, 7)));
+      b[i] = (float) rng.nextDouble(-1, 1);
+    }
+    float[] c = new float[9];
+    float firstDot = panama.dot(a, 0, b, 0, n);
+    float firstSum = panama.sum(a, 0, n);
+    panama.accumulateRowDots(3, 3, 100, a, 0, 100, b, 0, 100, c, 0, 3);
+    float[] firstDots = c.clone();
+    for (int call = 0; call < 30_000; call++) {
+      assertEquals(Float.floatToRawIntBits(firstDot), Float.floatToRawIntBits(panama.dot(a, 0, b, 0, n)), "dot");
+      assertEquals(Float.floatToRawIntBits(firstSum), Float.floatToRawIntBits(panama.sum(a, 0, n)), "sum");
+      if (call % 10 == 0) {
+        java.util.Arrays.fill(c, 0f);
+        panama.accumulateRowDots(3, 3, 100, a, 0, 100, b, 0, 100, c, 0, 3);
+        assertArrayEquals(firstDots, c, "row dots, call " + call);
+      }
+    }
+  }
+
+  @Test
   void rowDotsAgreeOnAwkwardSizesAndOffsets() {
     SplittableRandom rng = new SplittableRandom(6);
     int[][] fixed = {{30, 25, 576}, {1, 1, 1}, {3, 3, 1023}, {7, 5, 17}, {4, 8, 33}, {17, 15, 100}};
