@@ -14,7 +14,12 @@ trap 'rm -f "$out"' EXIT
 echo "jdk: $("$jdk/bin/java" -version 2>&1 | head -1)"
 printf '%-20s %12s %10s\n' shape 'time (us)' 'GFLOP/s'
 # CSV columns: Benchmark, Mode, Threads, Samples, Score, Score Error, Unit, Param: shape
-tail -n +2 "$out" | tr -d '"' | awk -F, '{
+tail -n +2 "$out" | tr -d '"\r' | awk -F, '{
   split($8, p, "-"); split(p[2], d, "x");
   printf "%-20s %12.1f %10.1f\n", $8, $5, 2 * d[1] * d[2] * d[3] / ($5 * 1e3)
+}'
+# The same figures as JSON lines (shape OP-MxNxK), which bench/compare.sh --gemm pairs with numpy's by m, k, n.
+tail -n +2 "$out" | tr -d '"\r' | awk -F, '{
+  split($8, p, "-"); split(p[2], d, "x");
+  printf "{\"system\": \"deepzero\", \"op\": \"sgemm\", \"label\": \"%s\", \"m\": %d, \"k\": %d, \"n\": %d, \"gflops\": %.2f}\n", $8, d[1], d[3], d[2], 2 * d[1] * d[2] * d[3] / ($5 * 1e3)
 }'

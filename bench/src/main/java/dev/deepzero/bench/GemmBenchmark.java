@@ -32,7 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+// The launcher's JVM flags: on this VM, transparent huge pages alone moved 2048^3 from 212 to 282 GFLOP/s.
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC",
+    "-XX:+UseTransparentHugePages"})
 public class GemmBenchmark {
 
   /** Transposes and sizes, {@code OP-MxNxK}. */
