@@ -184,27 +184,27 @@ final class BenchCommand implements Callable<Integer> {
     long optimizerNs = 0;
     long allocatedBefore = allocatedBytes();
     for (int s = 0; s < batches; s++) {
-      Workspace.Scope scope = workspace.open();
-      Tensor out = x;
-      for (int i = 0; i < count; i++) {
+      try (Workspace.Scope step = workspace.open()) {
+        Tensor out = x;
+        for (int i = 0; i < count; i++) {
+          long t = System.nanoTime();
+          out = layers.get(i).forward(out, Mode.TRAIN);
+          forwardNs[i] += System.nanoTime() - t;
+        }
         long t = System.nanoTime();
-        out = layers.get(i).forward(out, Mode.TRAIN);
-        forwardNs[i] += System.nanoTime() - t;
-      }
-      long t = System.nanoTime();
-      loss.forward(out, y);
-      sgd.zeroGrad();
-      Tensor g = loss.backward();
-      lossNs += System.nanoTime() - t;
-      for (int i = count - 1; i >= 0; i--) {
+        loss.forward(out, y);
+        sgd.zeroGrad();
+        Tensor g = loss.backward();
+        lossNs += System.nanoTime() - t;
+        for (int i = count - 1; i >= 0; i--) {
+          t = System.nanoTime();
+          g = layers.get(i).backward(g, i > 0);
+          backwardNs[i] += System.nanoTime() - t;
+        }
         t = System.nanoTime();
-        g = layers.get(i).backward(g, i > 0);
-        backwardNs[i] += System.nanoTime() - t;
+        sgd.step();
+        optimizerNs += System.nanoTime() - t;
       }
-      t = System.nanoTime();
-      sgd.step();
-      optimizerNs += System.nanoTime() - t;
-      scope.close();
     }
     double perStep = 1e6 * batches;
     System.out.printf("%-4s %-44s %12s %12s%n", "#", "layer (ms per step)", "forward", "backward");
