@@ -191,6 +191,38 @@ final class KernelsAgreementTest {
     }
   }
 
+  /**
+   * B stored [n, k] is packed by a transpose (16 x 16 blocks in registers where the panel is deep enough, a
+   * scalar loop for the rest); stored [k, n] by a copy. Both must give the same packed panels, so the products
+   * must be bit-identical: the shapes cover whole and partial 16-column blocks, depths below and above the
+   * register transpose's threshold and beyond one packed block, and row strides with padding.
+   */
+  @Test
+  void sgemmGivesTheSameBitsForBothStoredLayoutsOfB() {
+    SplittableRandom rng = new SplittableRandom(6);
+    int[][] shapes = {{7, 33, 100}, {13, 64, 64}, {6, 47, 300}, {100, 100, 4320}, {20, 17, 63}, {9, 96, 257},
+        {31, 1, 80}, {12, 130, 513}};
+    for (int[] s : shapes) {
+      int m = s[0];
+      int n = s[1];
+      int k = s[2];
+      int pad = rng.nextInt(3);
+      float[] a = random(rng, m * k);
+      float[] stored = random(rng, n * (k + pad)); // B stored [n, k], row stride k + pad
+      float[] plain = new float[k * n]; // the same B stored [k, n]
+      for (int j = 0; j < n; j++) {
+        for (int p = 0; p < k; p++) {
+          plain[p * n + j] = stored[j * (k + pad) + p];
+        }
+      }
+      float[] fromTransposed = new float[m * n];
+      float[] fromPlain = new float[m * n];
+      panama.sgemm(false, true, m, n, k, a, 0, k, stored, 0, k + pad, 0f, fromTransposed, 0, n);
+      panama.sgemm(false, false, m, n, k, a, 0, k, plain, 0, n, 0f, fromPlain, 0, n);
+      assertArrayEquals(fromPlain, fromTransposed, "m=" + m + " n=" + n + " k=" + k);
+    }
+  }
+
   private void checkSgemm(SplittableRandom rng, boolean transA, boolean transB, int m, int n, int k, float beta) {
     int rowsA = transA ? k : m;
     int colsA = transA ? m : k;
