@@ -94,9 +94,9 @@ final class ParallelTest {
     if (KernelProvider.panamaOrNull() != null) {
       implementations.add(KernelProvider.panamaOrNull());
     }
-    // Rows split (m large), columns split (m small, n large), an im2col-like skinny product, and a small C with a
-    // long k (split along k, with a short last chunk).
-    int[][] shapes = {{301, 70, 130}, {30, 333, 200}, {2000, 30, 25}, {30, 25, 9000}};
+    // Rows split (m large), columns split (m small, n large; and n > m with m over two row chunks), an
+    // im2col-like skinny product, and a small C with a long k (split along k, with a short last chunk).
+    int[][] shapes = {{301, 70, 130}, {30, 333, 200}, {120, 700, 60}, {2000, 30, 25}, {30, 25, 9000}};
     SplittableRandom rng = new SplittableRandom(6);
     try (Parallel one = new Parallel(1); Parallel two = new Parallel(2)) {
       for (Kernels kernels : implementations) {
