@@ -494,9 +494,10 @@ final class PanamaKernels implements Kernels {
       float[] c, int cOff, int ldc) {
     int m3 = m - m % 3;
     int n3 = n - n % 3;
+    float[] lanes = new float[9 * VL]; // the nine partial sums of a block, on their way to lanesSum
     for (int i = 0; i < m3; i += 3) {
       for (int j = 0; j < n3; j += 3) {
-        dots3x3(k, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, c, cOff + i * ldc + j, ldc);
+        dots3x3(k, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, c, cOff + i * ldc + j, ldc, lanes);
       }
     }
     for (int i = 0; i < m; i++) {
@@ -507,7 +508,7 @@ final class PanamaKernels implements Kernels {
   }
 
   private static void dots3x3(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int ci,
-      int ldc) {
+      int ldc, float[] lanes) {
     int a1 = a0 + lda;
     int a2 = a1 + lda;
     int b1 = b0 + ldb;
@@ -539,13 +540,19 @@ final class PanamaKernels implements Kernels {
       s12 = x1.fma(y, s12);
       s22 = x2.fma(y, s22);
     }
-    float[] sums = {
-        lanesSum(s00), lanesSum(s01), lanesSum(s02), lanesSum(s10), lanesSum(s11), lanesSum(s12),
-        lanesSum(s20), lanesSum(s21), lanesSum(s22)};
-    // scalar tail of each of the nine sums
+    s00.intoArray(lanes, 0);
+    s01.intoArray(lanes, VL);
+    s02.intoArray(lanes, 2 * VL);
+    s10.intoArray(lanes, 3 * VL);
+    s11.intoArray(lanes, 4 * VL);
+    s12.intoArray(lanes, 5 * VL);
+    s20.intoArray(lanes, 6 * VL);
+    s21.intoArray(lanes, 7 * VL);
+    s22.intoArray(lanes, 8 * VL);
+    // each of the nine sums: its lanes, then its scalar tail
     for (int r = 0; r < 3; r++) {
       for (int q = 0; q < 3; q++) {
-        float sum = sums[r * 3 + q];
+        float sum = lanesSum(lanes, (r * 3 + q) * VL);
         int ar = a0 + r * lda;
         int bq = b0 + q * ldb;
         for (int t = p; t < k; t++) {
@@ -559,16 +566,16 @@ final class PanamaKernels implements Kernels {
   // ---------------------------------------------------------------- reductions
 
   /**
-   * The sum of a vector's lanes, in lane order. Not {@code reduceLanes(ADD)}: its order is unspecified, and in
-   * practice differs between the JIT's compiled code and the interpreter's, so a result would depend on when
-   * the JIT got to a method, and seeded training runs would differ in their last digits.
+   * The sum of one vector's lanes, stored at {@code lanes[from, from + VL)}, in lane order. Not
+   * {@code reduceLanes(ADD)}: its order is unspecified, and in practice differs between the JIT's compiled code
+   * and the interpreter's, so a result would depend on when the JIT got to a method, and seeded training runs
+   * would differ in their last digits. The caller stores the vector, into an array it reuses where it reduces
+   * many (a new {@code float[VL]} per reduction was a fifth of the bytes a training step allocated).
    */
-  private static float lanesSum(FloatVector v) {
-    float[] lanes = new float[VL];
-    v.intoArray(lanes, 0);
+  private static float lanesSum(float[] lanes, int from) {
     float sum = 0f;
-    for (float lane : lanes) {
-      sum += lane;
+    for (int i = from; i < from + VL; i++) {
+      sum += lanes[i];
     }
     return sum;
   }
@@ -586,7 +593,9 @@ final class PanamaKernels implements Kernels {
     for (int bound = S.loopBound(n); i < bound; i += VL) {
       acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
     }
-    float res = lanesSum(acc0.add(acc1));
+    float[] lanes = new float[VL];
+    acc0.add(acc1).intoArray(lanes, 0);
+    float res = lanesSum(lanes, 0);
     // scalar tail
     for (; i < n; i++) {
       res = Math.fma(a[aOff + i], b[bOff + i], res);
@@ -601,7 +610,9 @@ final class PanamaKernels implements Kernels {
     for (int bound = S.loopBound(n); i < bound; i += VL) {
       acc = acc.add(FloatVector.fromArray(S, a, aOff + i));
     }
-    float res = lanesSum(acc);
+    float[] lanes = new float[VL];
+    acc.intoArray(lanes, 0);
+    float res = lanesSum(lanes, 0);
     // scalar tail
     for (; i < n; i++) {
       res += a[aOff + i];
