@@ -77,7 +77,9 @@ public final class Linear implements Layer {
           + weight.value().shapeString() + ": expected [N, " + inFeatures + "]");
     }
     input = x;
-    Tensor out = Tensor.matmul(x, false, weight.value(), true);
+    // Tensor.empty: in a training step or prediction slice, memory reused from the last one.
+    Tensor out = Tensor.empty(x.dim(0), outFeatures);
+    Tensor.matmulInto(x, false, weight.value(), true, 0f, out);
     addBiasRows(out, bias.value());
     return out;
   }
@@ -99,7 +101,12 @@ public final class Linear implements Layer {
         db[j] += g[n * outFeatures + j];
       }
     }
-    return needInputGradient ? gradOutput.matmul(weight.value()) : null;
+    if (!needInputGradient) {
+      return null;
+    }
+    Tensor gradInput = Tensor.empty(x.dim(0), inFeatures);
+    Tensor.matmulInto(gradOutput, false, weight.value(), false, 0f, gradInput);
+    return gradInput;
   }
 
   private static void addBiasRows(Tensor out, Tensor bias) {
