@@ -12,6 +12,7 @@ import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.Mode;
 import dev.deepzero.tensor.Tensor;
+import dev.deepzero.tensor.Workspace;
 import dev.deepzero.testing.NaiveReference;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,6 +113,35 @@ class ConvPoolTest {
             assertArrayEquals(gCopy.data(), g.data(), what + ": gradOutput modified");
           }
         }
+      }
+    }
+  }
+
+  /**
+   * In a training step, MaxPool2d's input gradient is reused memory holding the last step's values: every
+   * element must be written, including the odd last row and column that no 2x2 window covers.
+   */
+  @Test
+  void maxPoolBackwardOverwritesReusedMemory() {
+    SplittableRandom rng = new SplittableRandom(9);
+    for (int[] image : IMAGES) {
+      for (int kernel = 2; kernel <= 3; kernel++) {
+        int[] shape = {2, 3, image[0], image[1]};
+        Tensor x = Tensor.randn(rng, 1f, shape);
+        MaxPool2d pool = new MaxPool2d(kernel, 2, 0);
+        Workspace workspace = new Workspace();
+        Tensor gradInput;
+        Tensor expected;
+        try (Workspace.Scope step = workspace.open()) {
+          Tensor.empty(shape).fill(Float.NaN); // the array the next scope's gradient will reuse
+        }
+        try (Workspace.Scope step = workspace.open()) {
+          Tensor y = pool.forward(x, Mode.TRAIN);
+          Tensor g = Tensor.randn(rng, 1f, y.shape());
+          expected = NaiveReference.maxPool2dBackward(x, kernel, 2, 0, g);
+          gradInput = pool.backward(g).copy();
+        }
+        assertClose("kernel " + kernel + ", image " + image[0] + "x" + image[1], gradInput, expected);
       }
     }
   }
