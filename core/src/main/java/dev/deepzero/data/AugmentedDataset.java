@@ -11,15 +11,16 @@ import java.util.SplittableRandom;
  *
  * <p>Shape: samples {@code [C, H, W]}; a batch keeps its shape {@code [B, C, H, W]}, and targets pass through.
  *
- * <p>The shifts come from one generator seeded in the constructor and advanced by every {@link #batch} call,
- * so a run that asks for the same batches in the same order sees the same shifts. Use it for the training set
- * only: evaluation should see the images as they are.
+ * <p>The shifts come from one generator seeded in the constructor (and again by {@link #reseed}, which the
+ * trainer calls at every epoch) and advanced by every {@link #batch} call, so a run that asks for the same
+ * batches in the same order sees the same shifts. Use it for the training set only: evaluation should see the
+ * images as they are.
  */
 public final class AugmentedDataset implements Dataset {
 
   private final Dataset source;
   private final int maxShift;
-  private final SplittableRandom rng;
+  private SplittableRandom rng;
 
   /**
    * @param source samples {@code [C, H, W]}
@@ -40,6 +41,13 @@ public final class AugmentedDataset implements Dataset {
   @Override
   public int size() {
     return source.size();
+  }
+
+  @Override
+  public void reseed(long seed) {
+    SplittableRandom seeds = new SplittableRandom(seed);
+    source.reseed(seeds.nextLong());
+    rng = seeds.split();
   }
 
   @Override

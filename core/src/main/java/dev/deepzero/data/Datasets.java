@@ -173,5 +173,10 @@ public final class Datasets {
     public int[] inputShape() {
       return source.inputShape();
     }
+
+    @Override
+    public void reseed(long seed) {
+      source.reseed(seed);
+    }
   }
 }

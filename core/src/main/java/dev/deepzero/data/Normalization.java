@@ -140,6 +140,11 @@ public record Normalization(float[] mean, float[] std) {
       public int[] inputShape() {
         return dataset.inputShape();
       }
+
+      @Override
+      public void reseed(long seed) {
+        dataset.reseed(seed);
+      }
     };
   }
 

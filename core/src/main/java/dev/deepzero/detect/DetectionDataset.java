@@ -36,7 +36,7 @@ public final class DetectionDataset implements Dataset {
   private final Tensor targets;
   private final YoloTargets.Encoded encoding;
   private final DetectionAugment augment;
-  private final SplittableRandom rng;
+  private SplittableRandom rng;
 
   /**
    * A data set of {@code images} and their {@code objects}.
@@ -160,7 +160,10 @@ public final class DetectionDataset implements Dataset {
     return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
   }
 
-  /** This data set with random augmentation on every batch, drawn from a generator seeded with {@code seed}. */
+  /**
+   * This data set with random augmentation on every batch, drawn from a generator seeded with {@code seed} (and
+   * again by {@link #reseed}, which the trainer calls at every epoch).
+   */
   public DetectionDataset withAugmentation(DetectionAugment augmentation, long seed) {
     return new DetectionDataset(this, augmentation, new SplittableRandom(seed));
   }
@@ -194,6 +197,13 @@ public final class DetectionDataset implements Dataset {
   @Override
   public int size() {
     return pixels.size();
+  }
+
+  @Override
+  public void reseed(long seed) {
+    if (augment != null) {
+      rng = new SplittableRandom(seed);
+    }
   }
 
   @Override

@@ -55,6 +55,14 @@ public interface Layer {
   }
 
   /**
+   * Restarts the layer's random draws (Dropout's masks), and those of the layers inside it, from {@code seed}.
+   * The trainer calls it at the start of every epoch with a seed made from the run's seed and the epoch
+   * number, so that a run resumed from a checkpoint draws what the uninterrupted run would have drawn.
+   * Deterministic layers ignore it, which is the default.
+   */
+  default void reseed(long seed) {}
+
+  /**
    * The layer's architecture (type and constructor options, no weights), from which
    * {@code dev.deepzero.nn.layers.Layers.fromConfig} builds an equal, freshly initialised layer.
    */

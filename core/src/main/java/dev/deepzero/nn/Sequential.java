@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * Layers applied in order: forward runs them first to last, backward last to first.
@@ -120,6 +121,15 @@ public final class Sequential implements Layer {
       }
     }
     return true;
+  }
+
+  /** Reseeds each layer with its own seed, drawn in order from a generator seeded with {@code seed}. */
+  @Override
+  public void reseed(long seed) {
+    SplittableRandom seeds = new SplittableRandom(seed);
+    for (Layer layer : layers) {
+      layer.reseed(seeds.nextLong());
+    }
   }
 
   @Override

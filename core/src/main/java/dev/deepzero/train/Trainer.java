@@ -89,6 +89,11 @@ public final class Trainer {
       List<int[]> batches = config.shuffle()
           ? Batches.shuffled(train.size(), config.batchSize(), epochRandom(config.seed(), epoch))
           : Batches.sequential(train.size(), config.batchSize());
+      // Augmentation and dropout restart from the run's seed and the epoch, as the sample order does: a run
+      // resumed at this epoch draws what the uninterrupted run draws.
+      SplittableRandom draws = epochRandom(config.seed() ^ RESEED_SALT, epoch);
+      train.reseed(draws.nextLong());
+      model.reseed(draws.nextLong());
       for (TrainingListener l : listeners) {
         l.onEpochStart(epoch, batches.size());
       }
@@ -140,6 +145,9 @@ public final class Trainer {
     }
     return history;
   }
+
+  // Keeps the seeds of augmentation and dropout apart from the generator of the sample order.
+  private static final long RESEED_SALT = 0x5DEECE66DL;
 
   /** The generator of one epoch's sample order: a fixed function of the seed and the epoch number. */
   static SplittableRandom epochRandom(long seed, int epoch) {

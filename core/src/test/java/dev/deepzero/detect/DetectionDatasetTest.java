@@ -69,6 +69,21 @@ class DetectionDatasetTest {
     assertEquals(plain.encoding().encoded(), augmented.encoding().encoded());
   }
 
+  /** The trainer reseeds the augmentation at every epoch; equal seeds must give equal batches. */
+  @Test
+  void reseededAugmentationRepeatsItsDraws() {
+    DetectionDataset augmented = data(4).withAugmentation(new DetectionAugment(0.2, true), 9);
+    int[] all = {0, 1, 2, 3};
+    augmented.reseed(5);
+    Batch first = augmented.batch(all);
+    Batch other = augmented.batch(all);
+    augmented.reseed(5);
+    Batch again = augmented.batch(all);
+    assertArrayEquals(first.inputs().data(), again.inputs().data());
+    assertArrayEquals(first.targets().data(), again.targets().data());
+    assertNotEquals(first.inputs().sumAll(), other.inputs().sumAll(), "the generator moves on between batches");
+  }
+
   @Test
   void malformedLabelFilesAreSkippedWithAWarningNamingThem(@TempDir Path dir) throws Exception {
     SyntheticDetectionData gen = new SyntheticDetectionData(new ShapeSprites(), TINY);

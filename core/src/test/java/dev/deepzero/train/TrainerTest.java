@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.deepzero.data.AugmentedDataset;
 import dev.deepzero.data.Batch;
 import dev.deepzero.data.Dataset;
 import dev.deepzero.data.TensorDataset;
 import dev.deepzero.loss.MeanSquaredError;
 import dev.deepzero.loss.SoftmaxCrossEntropy;
 import dev.deepzero.nn.Sequential;
+import dev.deepzero.nn.layers.Dropout;
+import dev.deepzero.nn.layers.Flatten;
 import dev.deepzero.nn.layers.Linear;
 import dev.deepzero.nn.layers.Relu;
 import dev.deepzero.optim.Adam;
@@ -119,6 +122,39 @@ class TrainerTest {
     trainer(resumed).fit(randomLabels(40, 2), null, new Trainer.Config(2, 8, 13, true));
     trainer(resumed).fit(randomLabels(40, 2), null, config, 3); // plain SGD has no state to carry over
     straight.stateDict().forEach((k, v) -> assertExactlyEquals(resumed.stateDict().get(k), v));
+  }
+
+  /**
+   * Augmentation and dropout are random too: the resumed half runs on a fresh model and a fresh data set whose
+   * generators were seeded differently (as after a restart), and must still end bit-identical to the straight
+   * run, because the trainer reseeds them from the run's seed at every epoch.
+   */
+  @Test
+  void aResumedRunWithDropoutAndAugmentationMatchesAnUninterruptedOne() {
+    SplittableRandom data = new SplittableRandom(3);
+    Tensor images = Tensor.randn(data, 1f, 30, 1, 6, 6);
+    Tensor labels = Tensor.zeros(30);
+    for (int i = 0; i < 30; i++) {
+      labels.data()[i] = data.nextInt(CLASSES);
+    }
+    Trainer.Config config = new Trainer.Config(4, 8, 21, true);
+    Sequential straight = dropoutNet(1);
+    trainer(straight).fit(new AugmentedDataset(new TensorDataset(images, labels), 2, 100), null, config);
+
+    Sequential firstHalf = dropoutNet(2);
+    trainer(firstHalf).fit(new AugmentedDataset(new TensorDataset(images, labels), 2, 200), null,
+        new Trainer.Config(2, 8, 21, true));
+    Sequential resumed = dropoutNet(3); // another dropout generator, as a restarted process would build
+    resumed.loadStateDict(firstHalf.stateDict());
+    trainer(resumed).fit(new AugmentedDataset(new TensorDataset(images, labels), 2, 300), null, config, 3);
+    straight.stateDict().forEach((k, v) -> assertExactlyEquals(resumed.stateDict().get(k), v));
+  }
+
+  /** The same initial weights for every {@code dropoutSeed}; only Dropout's generator differs. */
+  private static Sequential dropoutNet(long dropoutSeed) {
+    SplittableRandom weights = new SplittableRandom(8);
+    return new Sequential(new Flatten(), new Linear(36, 16, weights), new Relu(),
+        new Dropout(0.3f, new SplittableRandom(dropoutSeed)), new Linear(16, CLASSES, weights));
   }
 
   @Test

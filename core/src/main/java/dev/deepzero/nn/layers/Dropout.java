@@ -18,7 +18,8 @@ import java.util.SplittableRandom;
  * </pre>
  *
  * <p>The mask comes from the layer's own seeded generator, so a seeded model drops the same elements on every
- * run.
+ * run; the trainer restarts it from the run's seed at every epoch ({@link #reseed}), so a resumed run drops the
+ * same elements as the uninterrupted one.
  */
 public final class Dropout implements Layer {
 
@@ -43,6 +44,7 @@ public final class Dropout implements Layer {
    * Restarts the mask generator from {@code seed}: the next forward passes draw the same masks as a fresh
    * layer with that seed. Gradient checks use it to see one fixed mask on every evaluation.
    */
+  @Override
   public void reseed(long seed) {
     this.rng = new SplittableRandom(seed);
   }
