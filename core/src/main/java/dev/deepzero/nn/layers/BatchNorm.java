@@ -1,5 +1,7 @@
 package dev.deepzero.nn.layers;
 
+import dev.deepzero.kernel.KernelProvider;
+import dev.deepzero.kernel.Kernels;
 import dev.deepzero.kernel.Parallel;
 import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.LayerConfig;
@@ -29,6 +31,8 @@ public final class BatchNorm implements Layer {
   public static final float DEFAULT_EPSILON = 1e-5f;
   /** Weight of the newest batch in the running statistics. */
   public static final float DEFAULT_MOMENTUM = 0.1f;
+
+  private static final Kernels KERNELS = KernelProvider.get();
 
   private final int channels;
   private final float epsilon;
@@ -93,33 +97,39 @@ public final class BatchNorm implements Layer {
     Parallel.common().forRange(channels, 1, (from, to) -> {
       for (int c = from; c < to; c++) {
         if (mode == Mode.TRAIN) {
+          // Two passes (the mean, then squared deviations from it, which xhat holds meanwhile): one pass of
+          // sums and sums of squares loses the variance to cancellation when the mean is large. Each image's
+          // run of the channel is summed by the vector kernels, the runs' sums in double, in image order.
           double sum = 0;
           for (int b = 0; b < n; b++) {
-            for (int i = (b * channels + c) * spatial, end = i + spatial; i < end; i++) {
-              sum += in[i];
-            }
+            sum += runSum(in, (b * channels + c) * spatial, spatial);
           }
-          double mu = sum / perChannel;
+          float mu = (float) (sum / perChannel);
           double sq = 0;
           for (int b = 0; b < n; b++) {
-            for (int i = (b * channels + c) * spatial, end = i + spatial; i < end; i++) {
-              double d = in[i] - mu;
-              sq += d * d;
+            int run = (b * channels + c) * spatial;
+            for (int i = run, end = run + spatial; i < end; i++) {
+              xh[i] = in[i] - mu;
             }
+            sq += runDot(xh, run, xh, spatial);
           }
-          mean[c] = (float) mu;
+          mean[c] = mu;
           inv[c] = (float) (1.0 / Math.sqrt(sq / perChannel + epsilon));
-          rm[c] = (1 - momentum) * rm[c] + momentum * (float) mu;
+          rm[c] = (1 - momentum) * rm[c] + momentum * mu;
           rv[c] = (1 - momentum) * rv[c] + momentum * (float) (sq / (perChannel - 1));
         } else {
           mean[c] = rm[c];
           inv[c] = (float) (1.0 / Math.sqrt(rv[c] + epsilon));
         }
+        float m = mean[c];
+        float s = inv[c];
+        float g = gamma[c];
+        float t = beta[c];
         for (int b = 0; b < n; b++) {
           for (int i = (b * channels + c) * spatial, end = i + spatial; i < end; i++) {
-            float v = (in[i] - mean[c]) * inv[c];
+            float v = (in[i] - m) * s;
             xh[i] = v;
-            out[i] = gamma[c] * v + beta[c];
+            out[i] = g * v + t;
           }
         }
       }
@@ -149,10 +159,9 @@ public final class BatchNorm implements Layer {
         double sumG = 0;
         double sumGx = 0;
         for (int b = 0; b < n; b++) {
-          for (int i = (b * channels + c) * spatial, end = i + spatial; i < end; i++) {
-            sumG += g[i];
-            sumGx += (double) g[i] * xh[i];
-          }
+          int run = (b * channels + c) * spatial;
+          sumG += runSum(g, run, spatial);
+          sumGx += runDot(g, run, xh, spatial);
         }
         dGamma[c] += (float) sumGx;
         dBeta[c] += (float) sumG;
@@ -168,6 +177,33 @@ public final class BatchNorm implements Layer {
       }
     });
     return gradInput;
+  }
+
+  // A channel's values come in runs of H·W contiguous floats, one run per image (runs of 1 for [N, C] input).
+  // Long runs go to the vector kernels; short ones stay in a plain loop, where a kernel call would cost more
+  // than it saves.
+  private static final int KERNEL_RUN = 32;
+
+  private static float runSum(float[] a, int from, int length) {
+    if (length >= KERNEL_RUN) {
+      return KERNELS.sum(a, from, length);
+    }
+    float sum = 0f;
+    for (int i = from; i < from + length; i++) {
+      sum += a[i];
+    }
+    return sum;
+  }
+
+  private static float runDot(float[] a, int from, float[] b, int length) {
+    if (length >= KERNEL_RUN) {
+      return KERNELS.dot(a, from, b, from, length);
+    }
+    float sum = 0f;
+    for (int i = from; i < from + length; i++) {
+      sum += a[i] * b[i];
+    }
+    return sum;
   }
 
   @Override
