@@ -22,6 +22,11 @@ class Im2ColTest {
         Im2Col.Geometry.square(2, 4, 3, 4, 2, 2),
         new Im2Col.Geometry(2, 9, 6, 3, 2, 2, 1, 1, 0),
         new Im2Col.Geometry(1, 5, 8, 1, 4, 1, 3, 0, 2),
+        // Stride 1 with the output as wide as the input (the shifted-copy path): 5x5 with padding 2 (two
+        // padding columns each side), a single-row image, and a kernel wider than the image.
+        Im2Col.Geometry.square(2, 4, 6, 5, 1, 2),
+        Im2Col.Geometry.square(1, 1, 4, 3, 1, 1),
+        new Im2Col.Geometry(1, 3, 2, 3, 5, 1, 1, 1, 2),
     };
   }
 
@@ -140,11 +145,12 @@ class Im2ColTest {
 
   @Test
   void unfoldOverwritesStaleValuesWithPaddingZeros() {
-    Im2Col.Geometry g = Im2Col.Geometry.square(1, 3, 3, 3, 2, 2);
-    float[] col = new float[g.colRows() * g.colCols()];
-    Arrays.fill(col, 99f);
-    Im2Col.unfold(new float[9], 0, g, col, 0, g.colCols());
-    assertArrayEquals(new float[col.length], col);
+    for (Im2Col.Geometry g : geometries()) {
+      float[] col = new float[g.colRows() * g.colCols()];
+      Arrays.fill(col, 99f);
+      Im2Col.unfold(new float[g.imageSize()], 0, g, col, 0, g.colCols());
+      assertArrayEquals(new float[col.length], col, g.toString());
+    }
   }
 
   @Test
