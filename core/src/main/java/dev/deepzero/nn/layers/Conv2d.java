@@ -59,6 +59,12 @@ public final class Conv2d implements Layer {
   private static final int IMAGES_PER_BLOCK = 8;
   // Most unfolded rows (in channels x kernel area) for which the weight gradient is taken as row dot products.
   private static final int ROW_DOTS_MAX_ROWS = 32;
+  // Small output planes are multiplied a group of images at a time, their unfolded columns side by side in one
+  // matrix [C·KH·KW, G·OH·OW], so that each product has enough columns to fill the register tiles (a 7x7 plane's
+  // 49 columns fill two panels of 32 at 77%; eight images' 392 fill thirteen at 94%) and packs its operands once
+  // for G images. G is the smallest power of two up to IMAGES_PER_BLOCK that reaches GROUP_COLUMNS columns;
+  // planes of GROUP_COLUMNS pixels or more (the articles' 24x24) go one image at a time.
+  private static final int GROUP_COLUMNS = 256;
   private static final Kernels KERNELS = KernelProvider.get();
 
   /** A stride-1, unpadded convolution with He-normal weights and zero bias. */
@@ -144,17 +150,33 @@ public final class Conv2d implements Layer {
     float[] w = weight.value().data();
     float[] b = bias.value().data();
     float[] in = x.data();
-    // Images are independent: each thread unfolds and multiplies its own images, writing W · col_n straight
-    // into image n of the output, so no element depends on how the batch was split.
-    Parallel.common().forRange(n, 1, (from, to) -> {
-      float[] col = new float[rows * cols];
-      for (int i = from; i < to; i++) {
-        Im2Col.unfold(in, i * g.imageSize(), g, col, 0, cols);
-        int base = i * outChannels * cols;
-        KERNELS.sgemm(false, false, outChannels, cols, rows, w, 0, rows, col, 0, cols, 0f, y, base, cols);
-        for (int f = 0; f < outChannels; f++) {
-          float bf = b[f];
-          for (int q = base + f * cols, end = q + cols; q < end; q++) {
+    int group = imagesPerGroup(cols);
+    // Groups of images are independent: each thread unfolds and multiplies its own, so no element depends on
+    // how the batch was split. A lone image's product goes straight into the output; a group's is copied there
+    // image by image.
+    Parallel.common().forRange((n + group - 1) / group, 1, (fromGroup, toGroup) -> {
+      float[] col = new float[rows * group * cols];
+      float[] product = group > 1 ? new float[outChannels * group * cols] : null;
+      for (int first = fromGroup * group, end = Math.min(n, toGroup * group); first < end; first += group) {
+        int images = Math.min(group, n - first);
+        int width = images * cols;
+        for (int j = 0; j < images; j++) {
+          Im2Col.unfold(in, (first + j) * g.imageSize(), g, col, j * cols, width);
+        }
+        int base = first * outChannels * cols;
+        if (images == 1) {
+          KERNELS.sgemm(false, false, outChannels, cols, rows, w, 0, rows, col, 0, cols, 0f, y, base, cols);
+        } else {
+          KERNELS.sgemm(false, false, outChannels, width, rows, w, 0, rows, col, 0, width, 0f, product, 0, width);
+          for (int j = 0; j < images; j++) {
+            for (int f = 0; f < outChannels; f++) {
+              System.arraycopy(product, f * width + j * cols, y, base + (j * outChannels + f) * cols, cols);
+            }
+          }
+        }
+        for (int plane = 0; plane < images * outChannels; plane++) {
+          float bf = b[plane % outChannels];
+          for (int q = base + plane * cols, stop = q + cols; q < stop; q++) {
             y[q] += bf;
           }
         }
@@ -195,30 +217,52 @@ public final class Conv2d implements Layer {
     int wSize = outChannels * rows;
     float[] partialW = new float[blocks * wSize];
     double[] partialB = new double[blocks * outChannels];
+    int group = imagesPerGroup(cols); // divides IMAGES_PER_BLOCK, so groups never straddle blocks
     Parallel.common().forRange(blocks, 1, (fromBlock, toBlock) -> {
-      float[] col = new float[rows * cols];
+      float[] col = new float[rows * group * cols];
+      float[] grads = group > 1 ? new float[outChannels * group * cols] : null;
       for (int block = fromBlock; block < toBlock; block++) {
-        for (int i = block * IMAGES_PER_BLOCK, last = Math.min(n, i + IMAGES_PER_BLOCK); i < last; i++) {
-          int base = i * outChannels * cols;
-          for (int f = 0; f < outChannels; f++) {
+        int blockEnd = Math.min(n, (block + 1) * IMAGES_PER_BLOCK);
+        for (int first = block * IMAGES_PER_BLOCK; first < blockEnd; first += group) {
+          int images = Math.min(group, blockEnd - first);
+          int width = images * cols;
+          int base = first * outChannels * cols;
+          for (int plane = 0; plane < images * outChannels; plane++) {
             // A vector sum: one serial chain of double adds over every output pixel cost a third of backward.
-            partialB[block * outChannels + f] += KERNELS.sum(go, base + f * cols, cols);
+            partialB[block * outChannels + plane % outChannels] += KERNELS.sum(go, base + plane * cols, cols);
           }
-          Im2Col.unfold(in, i * g.imageSize(), g, col, 0, cols);
-          // dW_block += g_n · col_nᵀ. With few unfolded rows (a first layer: 25 for 1 channel and 5x5) as row dot
+          for (int j = 0; j < images; j++) {
+            Im2Col.unfold(in, (first + j) * g.imageSize(), g, col, j * cols, width);
+          }
+          // The group's output gradient as one matrix [F, width]: a lone image's is in place, a group's is
+          // gathered image by image.
+          float[] gm = go;
+          int gOff = base;
+          if (images > 1) {
+            for (int j = 0; j < images; j++) {
+              for (int f = 0; f < outChannels; f++) {
+                System.arraycopy(go, base + (j * outChannels + f) * cols, grads, f * width + j * cols, cols);
+              }
+            }
+            gm = grads;
+            gOff = 0;
+          }
+          // dW_block += g · colᵀ. With few unfolded rows (a first layer: 25 for 1 channel and 5x5) as row dot
           // products read in place, where sgemm would spend as long packing a transposed col as multiplying;
           // with more, each row would be re-read too often, and sgemm's packed tiles win (3x on the detector).
           if (rows <= ROW_DOTS_MAX_ROWS) {
-            KERNELS.accumulateRowDots(outChannels, rows, cols, go, base, cols, col, 0, cols, partialW,
+            KERNELS.accumulateRowDots(outChannels, rows, width, gm, gOff, width, col, 0, width, partialW,
                 block * wSize, rows);
           } else {
-            KERNELS.sgemm(false, true, outChannels, rows, cols, go, base, cols, col, 0, cols, 1f,
+            KERNELS.sgemm(false, true, outChannels, rows, width, gm, gOff, width, col, 0, width, 1f,
                 partialW, block * wSize, rows);
           }
           if (gradInput != null) {
-            // col is no longer needed for this image: reuse it for the column gradient Wᵀ · g_n.
-            KERNELS.sgemm(true, false, rows, cols, outChannels, w, 0, rows, go, base, cols, 0f, col, 0, cols);
-            Im2Col.foldAdd(col, 0, cols, g, gradInput.data(), i * g.imageSize());
+            // col is no longer needed: reuse it for the column gradient Wᵀ · g, folded back image by image.
+            KERNELS.sgemm(true, false, rows, width, outChannels, w, 0, rows, gm, gOff, width, 0f, col, 0, width);
+            for (int j = 0; j < images; j++) {
+              Im2Col.foldAdd(col, j * cols, width, g, gradInput.data(), (first + j) * g.imageSize());
+            }
           }
         }
       }
@@ -232,6 +276,15 @@ public final class Conv2d implements Layer {
       }
     }
     return gradInput;
+  }
+
+  /** Images per product for output planes of {@code cols} pixels (see GROUP_COLUMNS). */
+  static int imagesPerGroup(int cols) {
+    int group = 1;
+    while (group < IMAGES_PER_BLOCK && group * cols < GROUP_COLUMNS) {
+      group *= 2;
+    }
+    return group;
   }
 
   private Im2Col.Geometry geometry(Tensor x) {

@@ -80,6 +80,34 @@ class ConvPoolTest {
     }
   }
 
+  /**
+   * Small output planes are multiplied several images at a time (groups of 8, 4, 2 or 1 by plane size); a batch
+   * of 11 has full groups, a partial last group, and groups in two blocks of the weight-gradient sums.
+   */
+  @Test
+  void conv2dGroupsOfImagesMatchDirectConvolution() {
+    assertEquals(8, Conv2d.imagesPerGroup(25));
+    assertEquals(4, Conv2d.imagesPerGroup(100));
+    assertEquals(2, Conv2d.imagesPerGroup(144));
+    assertEquals(1, Conv2d.imagesPerGroup(256));
+    SplittableRandom rng = new SplittableRandom(77);
+    for (int size : new int[] {5, 10, 12, 16}) {
+      for (int inChannels : new int[] {1, 5}) { // 9 and 45 unfolded rows: row dots and sgemm for dW
+        String what = "x [11, " + inChannels + ", " + size + ", " + size + "], 6 filters 3x3, padding 1";
+        Tensor w = Tensor.randn(rng, 1f, 6, inChannels, 3, 3);
+        Tensor b = Tensor.randn(rng, 1f, 6);
+        Conv2d conv = new Conv2d(w.copy(), b.copy(), 1, 1);
+        Tensor x = Tensor.randn(rng, 1f, 11, inChannels, size, size);
+        assertClose(what + ": output", conv.forward(x, Mode.TRAIN), NaiveReference.conv2d(x, w, b, 1, 1));
+        Tensor g = Tensor.randn(rng, 1f, 11, 6, size, size);
+        NaiveReference.ConvGradients expected = NaiveReference.conv2dBackward(x, w, g, 1, 1);
+        assertClose(what + ": gradInput", conv.backward(g), expected.input());
+        assertClose(what + ": weight grad", conv.weight().grad(), expected.weight());
+        assertClose(what + ": bias grad", conv.bias().grad(), expected.bias());
+      }
+    }
+  }
+
   @ParameterizedTest(name = "stride {0}, padding {1}")
   @MethodSource("stridesAndPaddings")
   void poolingMatchesReferenceForwardAndBackward(int stride, int padding) {
