@@ -10,6 +10,7 @@ import dev.deepzero.nn.Parameter;
 import dev.deepzero.tensor.Im2Col;
 import dev.deepzero.tensor.Initializer;
 import dev.deepzero.tensor.Tensor;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -210,18 +211,20 @@ public final class Conv2d implements Layer {
     float[] w = weight.value().data();
     float[] go = gradOutput.data();
     float[] in = x.data();
-    Tensor gradInput = needInputGradient ? Tensor.zeros(x.shape()) : null;
+    // From the step's workspace: each image's part is zeroed by the thread that folds into it, just before.
+    Tensor gradInput = needInputGradient ? Tensor.empty(x.shape()) : null;
     // dW and db sum over images. Each fixed block of IMAGES_PER_BLOCK images sums into its own partial, and the
     // partials are added in block order: the same arithmetic whatever the number of threads.
     int blocks = (n + IMAGES_PER_BLOCK - 1) / IMAGES_PER_BLOCK;
     int wSize = outChannels * rows;
-    float[] partialW = new float[blocks * wSize];
+    float[] partialW = Tensor.empty(blocks * wSize).data(); // each block zeroes its own partial
     double[] partialB = new double[blocks * outChannels];
     int group = imagesPerGroup(cols); // divides IMAGES_PER_BLOCK, so groups never straddle blocks
     Parallel.common().forRange(blocks, 1, (fromBlock, toBlock) -> {
       float[] col = new float[rows * group * cols];
       float[] grads = group > 1 ? new float[outChannels * group * cols] : null;
       for (int block = fromBlock; block < toBlock; block++) {
+        Arrays.fill(partialW, block * wSize, (block + 1) * wSize, 0f);
         int blockEnd = Math.min(n, (block + 1) * IMAGES_PER_BLOCK);
         for (int first = block * IMAGES_PER_BLOCK; first < blockEnd; first += group) {
           int images = Math.min(group, blockEnd - first);
@@ -261,7 +264,9 @@ public final class Conv2d implements Layer {
             // col is no longer needed: reuse it for the column gradient Wᵀ · g, folded back image by image.
             KERNELS.sgemm(true, false, rows, width, outChannels, w, 0, rows, gm, gOff, width, 0f, col, 0, width);
             for (int j = 0; j < images; j++) {
-              Im2Col.foldAdd(col, j * cols, width, g, gradInput.data(), (first + j) * g.imageSize());
+              int image = (first + j) * g.imageSize();
+              Arrays.fill(gradInput.data(), image, image + g.imageSize(), 0f);
+              Im2Col.foldAdd(col, j * cols, width, g, gradInput.data(), image);
             }
           }
         }
