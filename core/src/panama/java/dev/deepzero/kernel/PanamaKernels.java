@@ -46,6 +46,9 @@ final class PanamaKernels implements Kernels {
 
   // Packing buffers, one set per thread (about 2 MB), allocated on first use; pool threads keep theirs.
   private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+  // One vector's lanes on their way to lanesSum, per thread: dot and sum are called per image and channel by
+  // BatchNorm and Conv2d, and a new float[VL] per call was over a gigabyte per deep-cnn benchmark.
+  private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[VL]);
 
   /** Per-thread scratch space for {@link #sgemm}. */
   private static final class Buffers {
@@ -593,7 +596,7 @@ final class PanamaKernels implements Kernels {
     for (int bound = S.loopBound(n); i < bound; i += VL) {
       acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
     }
-    float[] lanes = new float[VL];
+    float[] lanes = LANES.get();
     acc0.add(acc1).intoArray(lanes, 0);
     float res = lanesSum(lanes, 0);
     // scalar tail
@@ -610,7 +613,7 @@ final class PanamaKernels implements Kernels {
     for (int bound = S.loopBound(n); i < bound; i += VL) {
       acc = acc.add(FloatVector.fromArray(S, a, aOff + i));
     }
-    float[] lanes = new float[VL];
+    float[] lanes = LANES.get();
     acc.intoArray(lanes, 0);
     float res = lanesSum(lanes, 0);
     // scalar tail
