@@ -39,6 +39,22 @@ class SequentialPredictTest {
     assertArrayEquals(whole.data(), sliced.data());
   }
 
+  /** predict reuses its activation memory from call to call; the outputs it returns must not share it. */
+  @Test
+  void consecutivePredictionsAreIndependentAndEqualFreshForwards() {
+    SplittableRandom rng = new SplittableRandom(4);
+    Sequential net = convNet(rng);
+    net.forward(Tensor.uniform(rng, -1f, 2f, 20, 1, 8, 8), Mode.TRAIN);
+    Tensor a = Tensor.uniform(rng, -1f, 1f, 30, 1, 8, 8);
+    Tensor b = Tensor.uniform(rng, -1f, 1f, 30, 1, 8, 8);
+    Tensor first = net.predict(a);
+    float[] firstValues = first.data().clone();
+    Tensor second = net.predict(b);
+    assertArrayEquals(firstValues, first.data(), "the second call changed the first output");
+    assertArrayEquals(net.forward(b, Mode.EVAL).data(), second.data());
+    assertArrayEquals(net.forward(a, Mode.EVAL).data(), net.predict(a).data());
+  }
+
   @Test
   void aLayerThatMixesSamplesKeepsTheWholeBatchTogether() {
     // Subtracts the batch mean: the output of a sample depends on the others, so slicing would change it.
