@@ -238,12 +238,6 @@ final class TrainCommand implements Callable<Integer> {
           boolean complete = !stop.interrupted();
           Reports.saveCheckpoint(modelFile, model, optimizer,
               new Checkpoint.TrainingState(complete ? s.epoch() : s.epoch() - 1, seed, batchSize, true), metadata);
-          // Buffers sized for one phase (training, validation, test batches) outlive many young collections,
-          // reach the old generation and die there when the next phase resizes them. The parallel collector
-          // grows the old generation up to -Xmx before it collects it, so without this the resident size would
-          // climb by that garbage every epoch. One full collection per epoch (under 0.1 s for the default
-          // model) keeps it near the live data.
-          System.gc();
         }
       });
       trainer.fit(train, split.validation(), config, firstEpoch);
