@@ -207,7 +207,7 @@ public final class YoloLoss implements Loss {
     if (gradient == null) {
       throw new IllegalStateException("yolo loss: backward called before forward");
     }
-    return gradient;
+    return gradient.copy(); // the caller's to keep or modify; the cached one stays as forward left it
   }
 
   /**

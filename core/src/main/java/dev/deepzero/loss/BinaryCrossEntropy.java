@@ -50,7 +50,7 @@ public final class BinaryCrossEntropy implements Loss {
     if (gradient == null) {
       throw new IllegalStateException("binary_cross_entropy: backward called before forward");
     }
-    return gradient;
+    return gradient.copy(); // the caller's to keep or modify; the cached one stays as forward left it
   }
 
   @Override

@@ -45,7 +45,7 @@ public final class CrossEntropy implements Loss {
     if (gradient == null) {
       throw new IllegalStateException("cross_entropy: backward called before forward");
     }
-    return gradient;
+    return gradient.copy(); // the caller's to keep or modify; the cached one stays as forward left it
   }
 
   @Override

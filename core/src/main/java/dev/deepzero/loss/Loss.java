@@ -21,7 +21,8 @@ public interface Loss {
   float forward(Tensor prediction, Tensor target);
 
   /**
-   * dLoss/dPrediction for the last forward call, with the prediction's shape.
+   * dLoss/dPrediction for the last forward call, with the prediction's shape: a new tensor on every call, which
+   * the caller may modify (to weight the loss, say) without changing what the next call returns.
    *
    * @throws IllegalStateException if called before forward
    */

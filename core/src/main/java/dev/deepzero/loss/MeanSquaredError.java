@@ -41,7 +41,7 @@ public final class MeanSquaredError implements Loss {
     if (gradient == null) {
       throw new IllegalStateException("mse: backward called before forward");
     }
-    return gradient;
+    return gradient.copy(); // the caller's to keep or modify; the cached one stays as forward left it
   }
 
   @Override

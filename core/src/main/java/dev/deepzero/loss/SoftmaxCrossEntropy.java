@@ -58,7 +58,7 @@ public final class SoftmaxCrossEntropy implements Loss {
     if (gradient == null) {
       throw new IllegalStateException("softmax_cross_entropy: backward called before forward");
     }
-    return gradient;
+    return gradient.copy(); // the caller's to keep or modify; the cached one stays as forward left it
   }
 
   /** The softmax probabilities computed by the last forward call, {@code [N, K]}. */

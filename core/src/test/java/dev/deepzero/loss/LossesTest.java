@@ -124,6 +124,20 @@ class LossesTest {
   }
 
   @Test
+  void backwardReturnsATensorTheCallerOwns() {
+    Tensor p = rows(new float[] {0.2f, 0.8f}, new float[] {0.6f, 0.4f});
+    Tensor t = rows(new float[] {0, 1}, new float[] {1, 0});
+    for (Loss loss : List.of(new MeanSquaredError(), new CrossEntropy(), new BinaryCrossEntropy(),
+        new SoftmaxCrossEntropy())) {
+      loss.forward(p, t);
+      Tensor first = loss.backward();
+      Tensor expected = first.copy();
+      first.fill(42f); // e.g. weighting the loss in place
+      assertExactlyEquals(expected, loss.backward());
+    }
+  }
+
+  @Test
   void byNameBuildsEachLoss() {
     assertInstanceOf(MeanSquaredError.class, Losses.byName("mse"));
     assertInstanceOf(CrossEntropy.class, Losses.byName("cross_entropy"));
