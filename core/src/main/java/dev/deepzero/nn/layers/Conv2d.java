@@ -163,7 +163,7 @@ public final class Conv2d implements Layer {
     // image by image.
     Parallel.common().forRange((n + group - 1) / group, 1, (fromGroup, toGroup) -> {
       float[] col = scratch(COLUMNS, rows * group * cols);
-      float[] product = scratch(PRODUCT, outChannels * group * cols);
+      float[] product = group > 1 ? scratch(PRODUCT, outChannels * group * cols) : null;
       for (int first = fromGroup * group, end = Math.min(n, toGroup * group); first < end; first += group) {
         int images = Math.min(group, n - first);
         int width = images * cols;
@@ -228,7 +228,7 @@ public final class Conv2d implements Layer {
     int group = imagesPerGroup(cols); // divides IMAGES_PER_BLOCK, so groups never straddle blocks
     Parallel.common().forRange(blocks, 1, (fromBlock, toBlock) -> {
       float[] col = scratch(COLUMNS, rows * group * cols);
-      float[] grads = scratch(PRODUCT, outChannels * group * cols);
+      float[] grads = group > 1 ? scratch(PRODUCT, outChannels * group * cols) : null;
       for (int block = fromBlock; block < toBlock; block++) {
         Arrays.fill(partialW, block * wSize, (block + 1) * wSize, 0f);
         int blockEnd = Math.min(n, (block + 1) * IMAGES_PER_BLOCK);
