@@ -33,7 +33,7 @@ class ArchitectureTest {
   private static final Path CLI_SOURCES = Paths.get("../cli/src/main/java");
 
   private static final Set<String> EVERYTHING = Set.of("kernel", "tensor", "nn", "nn.layers", "loss", "optim",
-      "data", "train", "gradcheck", "examples", "io", "models", "detect", "plot");
+      "data", "train", "gradcheck", "examples", "io", "models", "detect", "plot", "inference");
 
   /** Package (relative to dev.deepzero) to the packages it may use besides itself. */
   private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
@@ -50,7 +50,8 @@ class ArchitectureTest {
       Map.entry("examples", without(EVERYTHING, "examples")),
       Map.entry("io", Set.of("nn", "nn.layers", "optim", "tensor", "kernel")),
       Map.entry("models", Set.of("nn", "nn.layers", "tensor", "kernel")),
-      Map.entry("detect", without(EVERYTHING, "examples", "detect")));
+      Map.entry("detect", without(EVERYTHING, "examples", "detect", "inference")),
+      Map.entry("inference", Set.of("tensor", "nn", "nn.layers", "data", "io", "detect", "kernel")));
 
   private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.deepzero((?:\\.[a-z][a-z0-9_]*)+)");
   private static final Pattern PACKAGE_LINE = Pattern.compile("(?m)^\\s*package\\s+([\\w.]+)\\s*;");

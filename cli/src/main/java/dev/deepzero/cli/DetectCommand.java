@@ -1,17 +1,13 @@
 package dev.deepzero.cli;
 
-import dev.deepzero.data.DataFileException;
 import dev.deepzero.data.Images;
 import dev.deepzero.detect.BoxDrawing;
 import dev.deepzero.detect.Detection;
-import dev.deepzero.detect.YoloDecoder;
+import dev.deepzero.inference.Detector;
 import dev.deepzero.io.Json;
-import dev.deepzero.nn.Mode;
-import dev.deepzero.tensor.Tensor;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,15 +51,10 @@ final class DetectCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Detector detector = Detector.load(modelFile);
-    YoloDecoder decoder = new YoloDecoder(detector.config().layout(), threshold, nms);
-    int size = detector.config().imageSize();
-    int channels = detector.config().channels();
     Files.createDirectories(out);
     for (Path image : images) {
-      BufferedImage picture = read(image);
-      Tensor pixels = Images.fromImage(picture, channels, size, size);
-      Tensor output = detector.model().forward(pixels.reshape(1, channels, size, size), Mode.EVAL);
-      List<Detection> found = decoder.decode(output, picture.getWidth(), picture.getHeight()).get(0);
+      BufferedImage picture = Images.read(image);
+      List<Detection> found = detector.detect(List.of(picture), threshold, nms).get(0);
       String name = image.getFileName().toString();
       Path drawn = out.resolve(name.substring(0, Math.max(1, name.lastIndexOf('.') < 0 ? name.length()
           : name.lastIndexOf('.'))) + "-detections.png");
@@ -91,17 +82,5 @@ final class DetectCommand implements Callable<Integer> {
       }
     }
     return 0;
-  }
-
-  private static BufferedImage read(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new NoSuchFileException(file.toString(), null, "no such image file");
-    }
-    BufferedImage picture = ImageIO.read(file.toFile());
-    if (picture == null) {
-      throw new DataFileException(file.toString(), DataFileException.NO_OFFSET,
-          "not an image format Java can decode (PNG, JPEG, GIF and BMP can be)");
-    }
-    return picture;
   }
 }

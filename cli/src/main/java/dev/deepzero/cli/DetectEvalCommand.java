@@ -5,6 +5,7 @@ import dev.deepzero.detect.DetectionMetrics;
 import dev.deepzero.detect.MeanAveragePrecision;
 import dev.deepzero.detect.YoloDecoder;
 import dev.deepzero.detect.YoloLoss;
+import dev.deepzero.inference.Detector;
 import dev.deepzero.io.Json;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -7,6 +7,8 @@ import dev.deepzero.detect.MeanAveragePrecision;
 import dev.deepzero.detect.YoloDecoder;
 import dev.deepzero.detect.YoloLoss;
 import dev.deepzero.detect.YoloV1;
+import dev.deepzero.inference.Detector;
+import dev.deepzero.inference.ModelMetadata;
 import dev.deepzero.io.Checkpoint;
 import dev.deepzero.io.Json;
 import dev.deepzero.io.ModelFile;
@@ -160,10 +162,7 @@ final class DetectTrainCommand implements Callable<Integer> {
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put(ModelFile.MODEL_NAME_KEY, Detector.MODEL_NAME);
     metadata.put(ModelFile.DATA_KEY, dataDir.toString());
-    metadata.put(ModelFile.CLASSES_KEY, Json.write(classNames));
-    metadata.put(YoloV1.CONFIG_KEY, config.toJson());
-    metadata.put(Classifier.INPUT_SHAPE_KEY, Json.write(List.of(config.channels(), config.imageSize(),
-        config.imageSize())));
+    metadata.putAll(ModelMetadata.detector(classNames, config).entries());
     metadata.put(PEAK_LR_KEY, Float.toString(learningRate));
 
     YoloLoss loss = new YoloLoss(config.layout());

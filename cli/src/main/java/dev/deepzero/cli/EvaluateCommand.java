@@ -4,6 +4,7 @@ import dev.deepzero.data.Batch;
 import dev.deepzero.data.Batches;
 import dev.deepzero.data.ClassificationData;
 import dev.deepzero.data.Dataset;
+import dev.deepzero.inference.Classifier;
 import dev.deepzero.io.Json;
 import dev.deepzero.nn.Mode;
 import dev.deepzero.plot.Heatmap;

@@ -1,5 +1,6 @@
 package dev.deepzero.cli;
 
+import dev.deepzero.inference.ModelMetadata;
 import dev.deepzero.io.ModelFile;
 import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.Sequential;
@@ -31,11 +32,8 @@ final class SummaryCommand implements Callable<Integer> {
     }
     System.out.println();
     Sequential sequential = model instanceof Sequential ? (Sequential) model : new Sequential(model);
-    String shape = meta.get(Classifier.INPUT_SHAPE_KEY);
-    if (shape != null) {
-      int[] input = ((java.util.List<?>) dev.deepzero.io.Json.parse(shape)).stream()
-          .mapToInt(o -> ((Number) o).intValue()).toArray();
-      System.out.print(sequential.summary(input));
+    if (meta.containsKey(ModelMetadata.INPUT_SHAPE_KEY)) {
+      System.out.print(sequential.summary(ModelMetadata.read(modelFile, meta).inputShape()));
     } else {
       for (int i = 0; i < sequential.size(); i++) {
         System.out.printf("%-4d %s%n", i, sequential.get(i));

@@ -5,6 +5,7 @@ import dev.deepzero.data.AugmentedDataset;
 import dev.deepzero.data.Dataset;
 import dev.deepzero.data.Datasets;
 import dev.deepzero.data.Normalization;
+import dev.deepzero.inference.ModelMetadata;
 import dev.deepzero.io.Checkpoint;
 import dev.deepzero.io.Json;
 import dev.deepzero.io.ModelFile;
@@ -195,10 +196,9 @@ final class TrainCommand implements Callable<Integer> {
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put(ModelFile.MODEL_NAME_KEY, modelName);
     metadata.put(ModelFile.DATA_KEY, loaded.description());
-    metadata.put(ModelFile.CLASSES_KEY, Json.write(loaded.classNames()));
     metadata.put(SCHEDULE_KEY, schedule.name());
     metadata.put(BASE_RATE_KEY, Float.toString(learningRate));
-    metadata.put(Classifier.INPUT_SHAPE_KEY, Json.write(List.of(shape[0], shape[1], shape[2])));
+    metadata.putAll(ModelMetadata.classifier(loaded.classNames(), shape).entries());
 
     long loadNanos = System.nanoTime() - loadStart; // reading, standardisation statistics and the split
     SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();

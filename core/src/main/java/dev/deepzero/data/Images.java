@@ -44,6 +44,17 @@ public final class Images {
    */
   public static Tensor load(Path file, int channels, int height, int width) throws IOException {
     checkSize("load", channels, height, width);
+    return fromImage(read(file), channels, height, width);
+  }
+
+  /**
+   * Decodes an image file as it is (any size and colour type), for callers that need its own size, such as a
+   * detector that reports boxes in the image's pixels.
+   *
+   * @throws NoSuchFileException if the file does not exist or is not a regular file
+   * @throws DataFileException naming the file if it cannot be decoded
+   */
+  public static BufferedImage read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new NoSuchFileException(file.toString(), null, "no such image file");
     }
@@ -59,7 +70,7 @@ public final class Images {
       throw new DataFileException(file.toString(), DataFileException.NO_OFFSET,
           "not an image format Java can decode (PNG, JPEG, GIF and BMP can be)");
     }
-    return fromImage(image, channels, height, width);
+    return image;
   }
 
   /**
