@@ -157,7 +157,8 @@ class DetectCommandsTest {
         CliRun.run("detect-data", "--out", dir.resolve("x").toString(), "--format", "coco"),
         CliRun.run("detect-data", "--out", dir.resolve("x").toString(), "--objects", "3..1"),
         CliRun.run("detect-train", "--data", dir.resolve("no-such-folder").toString(), "--epochs", "1"),
-        CliRun.run("detect-eval", model.toString(), "--data", data.toString(), "--metric", "coco"));
+        CliRun.run("detect-eval", model.toString(), "--data", data.toString(), "--metric", "coco"),
+        CliRun.run("predict", "--model", model.toString(), data.resolve("test/images").toString()));
     for (CliRun r : runs) {
       assertEquals(2, r.status(), r.all());
       assertTrue(r.err().startsWith("deepzero: "), r.all());
@@ -166,5 +167,6 @@ class DetectCommandsTest {
     assertTrue(runs.get(1).err().contains("missing.png"), runs.get(1).all());
     assertTrue(runs.get(2).err().contains("yolo, voc"), runs.get(2).all());
     assertTrue(runs.get(4).err().contains("no-such-folder"), runs.get(4).all());
+    assertTrue(runs.get(6).err().contains(model + ": is an object detector"), runs.get(6).all());
   }
 }
