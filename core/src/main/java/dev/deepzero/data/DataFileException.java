@@ -1,5 +1,6 @@
 package dev.deepzero.data;
 
+import dev.deepzero.tensor.Limits;
 import java.io.IOException;
 
 /**
@@ -8,7 +9,12 @@ import java.io.IOException;
  *
  * <p>The message always starts with the file name and, where a position is known, names the byte offset, such as
  * {@code "train-images-idx3-ubyte.gz: truncated at byte offset 1016 of the decompressed data, expected 7856 bytes"},
- * so that a command line can print it as is, without a stack trace.
+ * so that a command line can print it as is, without a stack trace. It is cut to {@link Limits#MAX_MESSAGE_CHARS}
+ * characters.
+ *
+ * <p>The readers of data files (IDX, images, VOC XML, YOLO labels, list files) throw it for
+ * every problem with a file's content, name or kind; a file that cannot be read at all remains an ordinary
+ * {@link IOException} such as {@link java.nio.file.NoSuchFileException}.
  */
 public final class DataFileException extends IOException {
 
@@ -26,7 +32,7 @@ public final class DataFileException extends IOException {
    * @param problem what is wrong, appended to {@code file + ": "}
    */
   public DataFileException(String file, long offset, String problem) {
-    super(file + ": " + problem);
+    super(Limits.excerpt(file + ": " + problem));
     this.file = file;
     this.offset = offset;
   }
@@ -35,7 +41,7 @@ public final class DataFileException extends IOException {
    * Like {@link #DataFileException(String, long, String)}, keeping the exception that revealed the problem.
    */
   public DataFileException(String file, long offset, String problem, Throwable cause) {
-    super(file + ": " + problem, cause);
+    super(Limits.excerpt(file + ": " + problem), cause);
     this.file = file;
     this.offset = offset;
   }

@@ -1,6 +1,7 @@
 package dev.deepzero.detect;
 
 import dev.deepzero.data.Batch;
+import dev.deepzero.data.DataFileException;
 import dev.deepzero.data.Dataset;
 import dev.deepzero.tensor.Tensor;
 import java.io.IOException;
@@ -101,7 +102,7 @@ public final class DetectionDataset implements Dataset {
         Path label = dir.resolve("labels").resolve(name.substring(0, name.lastIndexOf('.')) + ".txt");
         try {
           labels.add(YoloFormat.read(label, layout.numClasses(), warn));
-        } catch (IllegalArgumentException e) {
+        } catch (DataFileException e) {
           warn.accept("skipped " + image + ": " + e.getMessage());
           continue;
         }
@@ -144,7 +145,7 @@ public final class DetectionDataset implements Dataset {
       VocFormat.Annotation a;
       try {
         a = VocFormat.read(xml, classNames, warn);
-      } catch (IllegalArgumentException e) {
+      } catch (DataFileException e) {
         warn.accept("skipped " + xml + ": " + e.getMessage());
         continue;
       }

@@ -1,5 +1,6 @@
 package dev.deepzero.detect;
 
+import dev.deepzero.data.DataFileException;
 import dev.deepzero.tensor.Tensor;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -68,7 +69,8 @@ final class Images {
   static Tensor read(Path file, int channels, int height, int width) throws IOException {
     BufferedImage img = ImageIO.read(file.toFile());
     if (img == null) {
-      throw new IllegalArgumentException(file + ": not an image ImageIO can read (PNG, JPEG, BMP, GIF)");
+      throw new DataFileException(file.toString(), DataFileException.NO_OFFSET,
+          "not an image ImageIO can read (PNG, JPEG, BMP, GIF)");
     }
     int h = img.getHeight();
     int w = img.getWidth();

@@ -1,5 +1,6 @@
 package dev.deepzero.detect;
 
+import dev.deepzero.data.DataFileException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,7 @@ import org.xml.sax.SAXParseException;
  * warning naming the file and object.
  *
  * <p>The parser refuses any DOCTYPE, so neither external entities (XXE) nor DTDs are ever resolved: VOC files
- * have no DOCTYPE, and a file with one is rejected with an {@link IllegalArgumentException} naming it.
+ * have no DOCTYPE, and a file with one is rejected with a {@link DataFileException} naming it.
  */
 public final class VocFormat {
 
@@ -59,15 +60,16 @@ public final class VocFormat {
    *
    * @param classNames the valid class names; a name's index is its class id
    * @param warn receives one message per skipped or clipped object
-   * @throws IllegalArgumentException for a DOCTYPE, malformed XML or a missing or non-numeric field, naming the
-   *     file
+   * @throws DataFileException for a DOCTYPE, malformed XML, a missing or non-numeric field or a size that is not
+   *     positive, naming the file
    */
   public static Annotation read(Path file, List<String> classNames, Consumer<String> warn) throws IOException {
     Document doc;
     try (InputStream in = Files.newInputStream(file)) {
       doc = newBuilder().parse(in, file.toUri().toString());
     } catch (SAXException e) {
-      throw new IllegalArgumentException(file + ": not a VOC annotation: " + e.getMessage(), e);
+      throw new DataFileException(file.toString(), DataFileException.NO_OFFSET, "not a VOC annotation: "
+          + e.getMessage(), e);
     }
     Element root = doc.getDocumentElement();
     Element size = child(root, "size", file);
@@ -75,7 +77,8 @@ public final class VocFormat {
     int height = (int) number(size, "height", file);
     int depth = optionalChild(size, "depth") == null ? 3 : (int) number(size, "depth", file);
     if (width <= 0 || height <= 0) {
-      throw new IllegalArgumentException(file + ": image size " + width + " x " + height + " is not positive");
+      throw new DataFileException(file.toString(), DataFileException.NO_OFFSET, "image size " + width + " x "
+          + height + " is not positive");
     }
     List<LabeledBox> objects = new ArrayList<>();
     int index = 0;
@@ -183,10 +186,11 @@ public final class VocFormat {
     return null;
   }
 
-  private static Element child(Element parent, String tag, Path file) {
+  private static Element child(Element parent, String tag, Path file) throws DataFileException {
     Element e = optionalChild(parent, tag);
     if (e == null) {
-      throw new IllegalArgumentException(file + ": <" + parent.getTagName() + "> has no <" + tag + ">");
+      throw new DataFileException(file.toString(), DataFileException.NO_OFFSET, "<" + parent.getTagName()
+          + "> has no <" + tag + ">");
     }
     return e;
   }
@@ -195,7 +199,7 @@ public final class VocFormat {
     return e.getTextContent();
   }
 
-  private static double number(Element parent, String tag, Path file) {
+  private static double number(Element parent, String tag, Path file) throws DataFileException {
     String s = text(child(parent, tag, file)).strip();
     try {
       double v = Double.parseDouble(s);
@@ -205,6 +209,7 @@ public final class VocFormat {
     } catch (NumberFormatException e) {
       // reported below with the file and field
     }
-    throw new IllegalArgumentException(file + ": <" + tag + "> '" + s + "' is not a finite number");
+    throw new DataFileException(file.toString(), DataFileException.NO_OFFSET, "<" + tag + "> '" + s
+        + "' is not a finite number");
   }
 }

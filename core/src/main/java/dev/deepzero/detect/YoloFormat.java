@@ -1,5 +1,6 @@
 package dev.deepzero.detect;
 
+import dev.deepzero.data.DataFileException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ import java.util.function.Consumer;
  *
  * <p>Reading is strict about syntax and lenient about geometry. A line with the wrong number of columns (a 6th
  * is a prediction's confidence, more is a segmentation polygon), a non-integer or unknown class, or a
- * non-numeric, NaN or infinite value throws {@link IllegalArgumentException} naming the file and line. A box
+ * non-numeric, NaN or infinite value throws {@link DataFileException} naming the file and line. A box
  * with zero or negative size is skipped, and one reaching outside the image is clipped, each with a warning
  * naming the file and line. A missing or empty file means no objects, as in darknet.
  */
@@ -32,7 +33,7 @@ public final class YoloFormat {
    *
    * @param numClasses class ids must be in {@code [0, numClasses)}
    * @param warn receives one message per skipped or clipped box
-   * @throws IllegalArgumentException for a malformed line, naming the file and line
+   * @throws DataFileException for a malformed line, naming the file and line
    */
   public static List<LabeledBox> read(Path file, int numClasses, Consumer<String> warn) throws IOException {
     List<LabeledBox> objects = new ArrayList<>();
@@ -41,35 +42,41 @@ public final class YoloFormat {
     }
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i).strip();
-      if (line.isEmpty()) {
+      String text = lines.get(i).strip();
+      if (text.isEmpty()) {
         continue;
       }
       String where = file + ":" + (i + 1);
-      String[] cols = line.split("\\s+");
+      String line = "line " + (i + 1) + ": ";
+      String[] cols = text.split("\\s+");
       if (cols.length != COLUMNS) {
-        throw new IllegalArgumentException(where + ": expected 5 columns 'class cx cy w h', got " + cols.length
+        throw new DataFileException(file.toString(), DataFileException.NO_OFFSET, line + "expected 5 columns"
+            + " 'class cx cy w h', got " + cols.length
             + (cols.length == COLUMNS + 1 ? " (a 6th column is a prediction's confidence)"
-                : cols.length > COLUMNS ? " (a segmentation polygon?)" : "") + ": '" + line + "'");
+                : cols.length > COLUMNS ? " (a segmentation polygon?)" : "") + ": '" + text + "'");
       }
       int cls;
       try {
         cls = Integer.parseInt(cols[0]);
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(where + ": class id '" + cols[0] + "' is not an integer", e);
+        throw new DataFileException(file.toString(), DataFileException.NO_OFFSET, line + "class id '" + cols[0]
+            + "' is not an integer", e);
       }
       if (cls < 0 || cls >= numClasses) {
-        throw new IllegalArgumentException(where + ": class id " + cls + " outside [0, " + numClasses + ")");
+        throw new DataFileException(file.toString(), DataFileException.NO_OFFSET, line + "class id " + cls
+            + " outside [0, " + numClasses + ")");
       }
       double[] v = new double[COLUMNS - 1];
       for (int k = 0; k < v.length; k++) {
         try {
           v[k] = Double.parseDouble(cols[k + 1]);
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(where + ": value '" + cols[k + 1] + "' is not a number", e);
+          throw new DataFileException(file.toString(), DataFileException.NO_OFFSET, line + "value '" + cols[k + 1]
+              + "' is not a number", e);
         }
         if (!Double.isFinite(v[k])) {
-          throw new IllegalArgumentException(where + ": value '" + cols[k + 1] + "' is not finite");
+          throw new DataFileException(file.toString(), DataFileException.NO_OFFSET, line + "value '" + cols[k + 1]
+              + "' is not finite");
         }
       }
       Box box = new Box(v[0] - v[2] / 2, v[1] - v[3] / 2, v[0] + v[2] / 2, v[1] + v[3] / 2);
@@ -95,12 +102,16 @@ public final class YoloFormat {
     Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
   }
 
-  /** The class names of a names file, one per non-blank line. */
+  /**
+   * The class names of a names file, one per non-blank line.
+   *
+   * @throws DataFileException naming the file if it has no name
+   */
   public static List<String> readClassNames(Path file) throws IOException {
     List<String> names = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip)
         .filter(s -> !s.isEmpty()).toList();
     if (names.isEmpty()) {
-      throw new IllegalArgumentException(file + ": no class names");
+      throw new DataFileException(file.toString(), DataFileException.NO_OFFSET, "no class names");
     }
     return names;
   }

@@ -93,7 +93,7 @@ public final class Checkpoint {
      * A new optimizer over {@code model()}'s parameters, built from {@link #optimizer()} and holding the saved
      * state, ready for the next step.
      *
-     * @throws IllegalArgumentException naming the file if the saved state does not fit the model's parameters
+     * @throws ModelFileException naming the file if the saved state does not fit the model's parameters
      */
     public Optimizer restoreOptimizer() {
       Optimizer restored = Optimizers.byName(optimizer.name(), model.parameters(), optimizer.learningRate(),
@@ -101,8 +101,8 @@ public final class Checkpoint {
       try {
         restored.loadStateDict(optimizerState);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(file + ": the optimizer state does not fit the model ("
-            + optimizer.name() + "): " + e.getMessage(), e);
+        throw new ModelFileException(file, ModelFileException.NO_OFFSET, null, "the optimizer state does not fit the"
+            + " model (" + optimizer.name() + "): " + e.getMessage(), e);
       }
       return restored;
     }
@@ -160,7 +160,7 @@ public final class Checkpoint {
    * Loads a checkpoint saved by {@link #save}.
    *
    * @param rng seeds the generators of layers that draw random numbers while training (Dropout)
-   * @throws IllegalArgumentException naming the file: everything {@link ModelFile#load} rejects, a model file
+   * @throws ModelFileException naming the file: everything {@link ModelFile#load} rejects, a model file
    *     without training state, or a malformed training-state entry
    * @throws IOException if the file cannot be read
    */
@@ -169,7 +169,7 @@ public final class Checkpoint {
     Layer model = ModelFile.build(file, contents, rng);
     Map<String, String> meta = contents.metadata();
     if (!meta.containsKey(EPOCH_KEY)) {
-      throw new IllegalArgumentException(file + ": is a model file without training state ('" + EPOCH_KEY
+      throw new ModelFileException(file, ModelFileException.NO_OFFSET, EPOCH_KEY, "is a model file without training state ('" + EPOCH_KEY
           + "' is missing), so training cannot resume from it; load it with ModelFile.load instead");
     }
     OptimizerSpec optimizer = new OptimizerSpec(string(file, meta, OPTIMIZER_KEY),
@@ -183,7 +183,7 @@ public final class Checkpoint {
     try {
       state = new TrainingState(epoch, seed, batchSize, shuffle);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+      throw new ModelFileException(file, ModelFileException.NO_OFFSET, null, e.getMessage(), e);
     }
     Map<String, Tensor> optimizerState = new LinkedHashMap<>();
     for (Map.Entry<String, Tensor> e : contents.tensors().entrySet()) {
@@ -197,7 +197,8 @@ public final class Checkpoint {
   private static String string(Path file, Map<String, String> meta, String key) {
     String value = meta.get(key);
     if (value == null) {
-      throw new IllegalArgumentException(file + ": checkpoint entry '" + key + "' is missing from __metadata__");
+      throw new ModelFileException(file, ModelFileException.NO_OFFSET, key, "checkpoint entry '" + key
+          + "' is missing from __metadata__");
     }
     return value;
   }
@@ -207,8 +208,8 @@ public final class Checkpoint {
     try {
       return parser.apply(value);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(file + ": checkpoint entry '" + key + "' has the malformed value '" + value
-          + "'", e);
+      throw new ModelFileException(file, ModelFileException.NO_OFFSET, key, "checkpoint entry '" + key
+          + "' has the malformed value '" + value + "'", e);
     }
   }
 

@@ -20,6 +20,8 @@ public final class Json {
 
   // Deep enough for any architecture; shallow enough that a hostile "[[[[..." header cannot overflow the stack.
   private static final int MAX_DEPTH = 256;
+  /** The longest quote of a value in an error message, in characters. */
+  private static final int EXCERPT_CHARS = 200;
 
   private Json() {}
 
@@ -52,15 +54,32 @@ public final class Json {
    */
   public static String write(Object value) {
     StringBuilder sb = new StringBuilder();
-    write(sb, value);
+    write(sb, value, Integer.MAX_VALUE);
     return sb.toString();
   }
 
-  private static void write(StringBuilder sb, Object value) {
+  /**
+   * The start of {@link #write}'s text of {@code value}, for an error message that quotes a parsed value: at
+   * most {@link #EXCERPT_CHARS} characters followed by {@code " ..."} when cut. Writing stops at the limit, so
+   * quoting a huge value costs no more than quoting a small one.
+   *
+   * @param value Not modified
+   */
+  public static String excerpt(Object value) {
+    StringBuilder sb = new StringBuilder();
+    write(sb, value, EXCERPT_CHARS);
+    return sb.length() > EXCERPT_CHARS ? sb.substring(0, EXCERPT_CHARS) + " ..." : sb.toString();
+  }
+
+  /** Writes {@code value}, stopping soon after {@code sb} holds more than {@code limit} characters. */
+  private static void write(StringBuilder sb, Object value, int limit) {
+    if (sb.length() > limit) {
+      return;
+    }
     if (value == null) {
       sb.append("null");
     } else if (value instanceof String) {
-      writeString(sb, (String) value);
+      writeString(sb, (String) value, limit);
     } else if (value instanceof Boolean) {
       sb.append(value);
     } else if (value instanceof Double || value instanceof Float) {
@@ -83,9 +102,12 @@ public final class Json {
           sb.append(',');
         }
         first = false;
-        writeString(sb, (String) e.getKey());
+        writeString(sb, (String) e.getKey(), limit);
         sb.append(':');
-        write(sb, e.getValue());
+        write(sb, e.getValue(), limit);
+        if (sb.length() > limit) {
+          return;
+        }
       }
       sb.append('}');
     } else if (value instanceof List) {
@@ -96,7 +118,10 @@ public final class Json {
           sb.append(',');
         }
         first = false;
-        write(sb, item);
+        write(sb, item, limit);
+        if (sb.length() > limit) {
+          return;
+        }
       }
       sb.append(']');
     } else if (value instanceof int[]) {
@@ -105,22 +130,22 @@ public final class Json {
       for (int v : a) {
         items.add(v);
       }
-      write(sb, items);
+      write(sb, items, limit);
     } else if (value instanceof float[]) {
       float[] a = (float[]) value;
       List<Object> items = new ArrayList<>(a.length);
       for (float v : a) {
         items.add(v);
       }
-      write(sb, items);
+      write(sb, items, limit);
     } else {
       throw new IllegalArgumentException("JSON: cannot write a " + value.getClass().getName() + " (" + value + ")");
     }
   }
 
-  private static void writeString(StringBuilder sb, String s) {
+  private static void writeString(StringBuilder sb, String s, int limit) {
     sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
+    for (int i = 0; i < s.length() && sb.length() <= limit; i++) {
       char c = s.charAt(i);
       switch (c) {
         case '"':

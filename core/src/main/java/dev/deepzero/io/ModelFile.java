@@ -29,8 +29,8 @@ import java.util.SplittableRandom;
  *
  * <p>Saving is atomic: an interrupted save leaves the previous file as it was. Loading rebuilds the layers with
  * {@link Layers#fromConfig} and copies the weights strictly: every problem (a missing, unexpected or mis-shaped
- * tensor, an unknown layer type, a file that holds weights only) is an {@link IllegalArgumentException} whose
- * message starts with the file name.
+ * tensor, an unknown layer type, a file that holds weights only) is a {@link ModelFileException} whose
+ * message starts with the file name and that names the tensor or metadata key concerned.
  */
 public final class ModelFile {
 
@@ -87,7 +87,7 @@ public final class ModelFile {
    *
    * @param rng seeds the generators of layers that draw random numbers while training, such as Dropout's masks
    *     (the weights it would draw are replaced by the file's)
-   * @throws IllegalArgumentException naming the file: not a valid safetensors file, no deepzero architecture
+   * @throws ModelFileException naming the file: not a valid safetensors file, no deepzero architecture
    *     (weights only: use {@link #loadWeights}), another format version, an unknown layer type, or tensors
    *     that do not match the architecture
    * @throws IOException if the file cannot be read
@@ -103,8 +103,8 @@ public final class ModelFile {
    * Tensors named {@code "optimizer.*"} are ignored.
    *
    * @param model Modified: its parameters and buffers
-   * @throws IllegalArgumentException naming the file and every missing, unexpected or mis-shaped tensor; the
-   *     model is then unchanged
+   * @throws ModelFileException naming the file and every missing, unexpected or mis-shaped tensor, or the
+   *     problem with the safetensors file; the model is then unchanged
    */
   public static void loadWeights(Path file, Layer model) throws IOException {
     loadWeights(file, SafeTensors.read(file).tensors(), model);
@@ -156,24 +156,24 @@ public final class ModelFile {
     String format = metadata.get(FORMAT_KEY);
     String architecture = metadata.get(ARCHITECTURE_KEY);
     if (format == null && architecture == null) {
-      throw new IllegalArgumentException(file + ": holds weights only (" + contents.tensors().size()
+      throw new ModelFileException(file, ModelFileException.NO_OFFSET, ARCHITECTURE_KEY, "holds weights only (" + contents.tensors().size()
           + " tensors) and no deepzero architecture ('" + ARCHITECTURE_KEY + "' in __metadata__); it was probably "
           + "written by another tool such as PyTorch. Build the model in code and use ModelFile.loadWeights");
     }
     if (format == null || architecture == null) {
-      throw new IllegalArgumentException(file + ": '" + (format == null ? FORMAT_KEY : ARCHITECTURE_KEY)
-          + "' is missing from __metadata__, which a deepzero model file always has");
+      String missing = format == null ? FORMAT_KEY : ARCHITECTURE_KEY;
+      throw new ModelFileException(file, ModelFileException.NO_OFFSET, missing, "'" + missing + "' is missing from __metadata__, which a deepzero model file always has");
     }
     if (!FORMAT_VERSION.equals(format)) {
-      throw new IllegalArgumentException(file + ": deepzero model format '" + format + "'; this version reads "
+      throw new ModelFileException(file, ModelFileException.NO_OFFSET, FORMAT_KEY, "deepzero model format '" + format + "'; this version reads "
           + "format " + FORMAT_VERSION);
     }
     Layer model;
     try {
       model = Layers.fromConfig(fromJson(Json.parse(architecture), "architecture"), rng);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(file + ": cannot rebuild the model from '" + ARCHITECTURE_KEY + "': "
-          + e.getMessage(), e);
+      throw new ModelFileException(file, ModelFileException.NO_OFFSET, ARCHITECTURE_KEY, "cannot rebuild the model"
+          + " from '" + ARCHITECTURE_KEY + "': " + e.getMessage(), e);
     }
     loadWeights(file, contents.tensors(), model);
     return model;
@@ -189,7 +189,8 @@ public final class ModelFile {
     try {
       StateDicts.load(model.stateDict(), weights);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(file + ": the weights do not fit the model: " + e.getMessage(), e);
+      throw new ModelFileException(file, ModelFileException.NO_OFFSET, null, "the weights do not fit the model: "
+          + e.getMessage(), e);
     }
   }
 
@@ -230,7 +231,7 @@ public final class ModelFile {
     if (!(json instanceof Map) || !(((Map<?, ?>) json).get("type") instanceof String)
         || !(((Map<?, ?>) json).get("options") instanceof Map) || ((Map<?, ?>) json).size() != 2) {
       throw new IllegalArgumentException(path + " must be {\"type\": <string>, \"options\": {..}}, got "
-          + Json.write(json));
+          + Json.excerpt(json));
     }
     Map<?, ?> map = (Map<?, ?>) json;
     String type = (String) map.get("type");
@@ -262,12 +263,12 @@ public final class ModelFile {
       for (int i = 0; i < ints.length; i++) {
         Object item = optionFromJson(list.get(i), path + "[" + i + "]");
         if (!(item instanceof Integer)) {
-          throw new IllegalArgumentException(path + " must be a list of integers or of layers, got " + Json.write(v));
+          throw new IllegalArgumentException(path + " must be a list of integers or of layers, got " + Json.excerpt(v));
         }
         ints[i] = (Integer) item;
       }
       return ints;
     }
-    throw new IllegalArgumentException(path + " has an unsupported value " + Json.write(v));
+    throw new IllegalArgumentException(path + " has an unsupported value " + Json.excerpt(v));
   }
 }

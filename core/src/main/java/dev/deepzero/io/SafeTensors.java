@@ -36,8 +36,10 @@ import java.util.Set;
  *
  * <p>Writing produces float32 ({@code F32}) tensors. Reading validates the whole header before touching the data
  * and accepts {@code F32}, and converts {@code F64}, {@code F16} and {@code BF16} to float32; other dtypes are
- * reported by name. Every problem is an {@link IllegalArgumentException} whose message begins with the file
- * name and gives the byte offset where it applies. Reading is linear in the file size and streams the data
+ * reported by name. Every problem with the content is a {@link ModelFileException} whose message begins with the
+ * file name and gives the byte offset (and tensor name) where it applies; declared sizes are checked against the
+ * bytes in the file before anything is allocated, and error messages quoting the header are cut to a readable
+ * length. Reading is linear in the file size and streams the data
  * through one small buffer.
  */
 public final class SafeTensors {
@@ -188,7 +190,7 @@ public final class SafeTensors {
    * the header is UTF-8 JSON of the expected form, every size matches its dtype and shape, and the tensors tile
    * the data section exactly.
    *
-   * @throws IllegalArgumentException naming the file, the problem and its byte offset
+   * @throws ModelFileException naming the file, the problem and its byte offset
    * @throws IOException if the file cannot be read
    */
   public static Header readHeader(Path file) throws IOException {
@@ -200,7 +202,7 @@ public final class SafeTensors {
   /**
    * Reads {@code file}, converting every tensor to float32.
    *
-   * @throws IllegalArgumentException naming the file, the problem and its byte offset, including for a dtype
+   * @throws ModelFileException naming the file, the problem and its byte offset, including for a dtype
    *     other than F32, F64, F16 and BF16
    * @throws IOException if the file cannot be read
    */
@@ -209,7 +211,8 @@ public final class SafeTensors {
       Header header = readHeader(file, ch);
       for (Entry e : header.entries()) {
         if (!READABLE.contains(e.dtype())) {
-          throw new IllegalArgumentException(file + ": tensor '" + e.name() + "' has dtype " + e.dtype()
+          throw new ModelFileException(file, header.dataStart() + e.begin(), e.name(), "tensor '" + e.name()
+              + "' has dtype " + e.dtype()
               + ", which deepzero does not read; it reads F32, and converts F64, F16 and BF16 to float32");
         }
       }
@@ -296,7 +299,7 @@ public final class SafeTensors {
     while (buf.hasRemaining()) {
       int n = ch.read(buf, at);
       if (n < 0) {
-        throw new IllegalArgumentException(file + ": unexpected end of file at byte " + at
+        throw new ModelFileException(file, at, null, "unexpected end of file at byte " + at
             + " (the file changed while being read?)");
       }
       at += n;
@@ -306,19 +309,19 @@ public final class SafeTensors {
   private static Header readHeader(Path file, FileChannel ch) throws IOException {
     long size = ch.size();
     if (size < LENGTH_BYTES) {
-      throw new IllegalArgumentException(file + ": " + size + " bytes is too short for a safetensors file, which "
+      throw new ModelFileException(file, 0, null, size + " bytes is too short for a safetensors file, which "
           + "starts with an 8-byte header length (truncated, or not a safetensors file)");
     }
     ByteBuffer lengthBuf = ByteBuffer.allocate(LENGTH_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     readFully(file, ch, lengthBuf, 0);
     long headerLength = lengthBuf.getLong(0);
     if (headerLength < 0 || headerLength > size - LENGTH_BYTES) {
-      throw new IllegalArgumentException(file + ": the header length at byte 0 is "
+      throw new ModelFileException(file, 0, null, "the header length at byte 0 is "
           + Long.toUnsignedString(headerLength) + ", but only " + (size - LENGTH_BYTES)
           + " bytes follow it (truncated, or not a safetensors file)");
     }
     if (headerLength > MAX_HEADER_BYTES) {
-      throw new IllegalArgumentException(file + ": the header length at byte 0 is " + headerLength
+      throw new ModelFileException(file, 0, null, "the header length at byte 0 is " + headerLength
           + ", above the limit of " + MAX_HEADER_BYTES + " bytes (not a safetensors file?)");
     }
     ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLength);
@@ -330,7 +333,7 @@ public final class SafeTensors {
       parsed = Json.parse(text);
     } catch (Json.ParseException e) {
       long byteOffset = LENGTH_BYTES + text.substring(0, e.offset()).getBytes(StandardCharsets.UTF_8).length;
-      throw new IllegalArgumentException(file + ": the header is not valid JSON: " + e.getMessage()
+      throw new ModelFileException(file, byteOffset, null, "the header is not valid JSON: " + e.getMessage()
           + " (byte " + byteOffset + " of the file)", e);
     }
     long dataStart = LENGTH_BYTES + headerLength;
@@ -344,8 +347,8 @@ public final class SafeTensors {
     CharBuffer chars = CharBuffer.allocate(bytes.remaining());
     CoderResult result = decoder.decode(bytes, chars, true);
     if (result.isError()) {
-      throw new IllegalArgumentException(file + ": the header is not valid UTF-8 at byte "
-          + (LENGTH_BYTES + bytes.position()));
+      long at = LENGTH_BYTES + bytes.position();
+      throw new ModelFileException(file, at, null, "the header is not valid UTF-8 at byte " + at);
     }
     decoder.flush(chars);
     return chars.flip().toString();
@@ -354,7 +357,7 @@ public final class SafeTensors {
   private static Header validate(Path file, Object parsed, long dataStart, long dataSize) {
     String where = " in the header (bytes " + LENGTH_BYTES + " to " + dataStart + ")";
     if (!(parsed instanceof Map)) {
-      throw new IllegalArgumentException(file + ": the header must be a JSON object" + where);
+      throw new ModelFileException(file, LENGTH_BYTES, null, "the header must be a JSON object" + where);
     }
     Map<String, String> metadata = new LinkedHashMap<>();
     List<Entry> entries = new ArrayList<>();
@@ -362,12 +365,14 @@ public final class SafeTensors {
       String name = (String) e.getKey();
       if (name.equals(METADATA_KEY)) {
         if (!(e.getValue() instanceof Map)) {
-          throw new IllegalArgumentException(file + ": " + METADATA_KEY + " must be an object of strings" + where);
+          throw new ModelFileException(file, ModelFileException.NO_OFFSET, METADATA_KEY, METADATA_KEY
+              + " must be an object of strings" + where);
         }
         for (Map.Entry<?, ?> m : ((Map<?, ?>) e.getValue()).entrySet()) {
           if (!(m.getValue() instanceof String)) {
-            throw new IllegalArgumentException(file + ": " + METADATA_KEY + " value of '" + m.getKey()
-                + "' must be a string, got " + Json.write(m.getValue()) + where);
+            throw new ModelFileException(file, ModelFileException.NO_OFFSET, (String) m.getKey(), METADATA_KEY
+                + " value of '" + m.getKey()
+                + "' must be a string, got " + Json.excerpt(m.getValue()) + where);
           }
           metadata.put((String) m.getKey(), (String) m.getValue());
         }
@@ -380,76 +385,82 @@ public final class SafeTensors {
   }
 
   private static Entry entry(Path file, String name, Object value, long dataStart, long dataSize, String where) {
-    String prefix = file + ": tensor '" + name + "': ";
+    String prefix = "tensor '" + name + "': ";
     if (!(value instanceof Map)) {
-      throw new IllegalArgumentException(prefix + "expected an object with dtype, shape and data_offsets" + where);
+      throw invalid(file, name, prefix + "expected an object with dtype, shape and data_offsets" + where);
     }
     Map<?, ?> info = (Map<?, ?>) value;
     for (Object key : info.keySet()) {
       if (!key.equals("dtype") && !key.equals("shape") && !key.equals("data_offsets")) {
-        throw new IllegalArgumentException(prefix + "unknown field '" + key + "'; expected dtype, shape and "
+        throw invalid(file, name, prefix + "unknown field '" + key + "'; expected dtype, shape and "
             + "data_offsets" + where);
       }
     }
     Object dtypeValue = info.get("dtype");
     if (!(dtypeValue instanceof String) || !ELEMENT_BYTES.containsKey(dtypeValue)) {
-      throw new IllegalArgumentException(prefix + "dtype " + Json.write(dtypeValue) + " is not a safetensors dtype;"
+      throw invalid(file, name, prefix + "dtype " + Json.excerpt(dtypeValue) + " is not a safetensors dtype;"
           + " known: " + String.join(", ", ELEMENT_BYTES.keySet().stream().sorted().toList()) + where);
     }
     String dtype = (String) dtypeValue;
-    long[] shapeValues = longs(prefix, "shape", info.get("shape"), -1, where);
+    long[] shapeValues = longs(file, name, prefix, "shape", info.get("shape"), -1, where);
     int[] shape = new int[shapeValues.length];
     long elements = 1;
     for (int i = 0; i < shape.length; i++) {
       if (shapeValues[i] > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(prefix + "axis " + i + " of shape " + Arrays.toString(shapeValues)
+        throw invalid(file, name, prefix + "axis " + i + " of shape " + Arrays.toString(shapeValues)
             + " is too large" + where);
       }
       shape[i] = (int) shapeValues[i];
       elements *= shape[i];
       if (elements > Integer.MAX_VALUE - 8) {
-        throw new IllegalArgumentException(prefix + "shape " + Arrays.toString(shapeValues)
+        throw invalid(file, name, prefix + "shape " + Arrays.toString(shapeValues)
             + " has more than 2^31 elements, the most a tensor holds" + where);
       }
     }
-    long[] offsets = longs(prefix, "data_offsets", info.get("data_offsets"), 2, where);
+    long[] offsets = longs(file, name, prefix, "data_offsets", info.get("data_offsets"), 2, where);
     long begin = offsets[0];
     long end = offsets[1];
     if (begin > end) {
-      throw new IllegalArgumentException(prefix + "data_offsets [" + begin + ", " + end + "] end before they begin"
+      throw invalid(file, name, prefix + "data_offsets [" + begin + ", " + end + "] end before they begin"
           + where);
     }
     if (end > dataSize) {
-      throw new IllegalArgumentException(prefix + "data_offsets [" + begin + ", " + end + "] end at file byte "
+      throw invalid(file, name, prefix + "data_offsets [" + begin + ", " + end + "] end at file byte "
           + (dataStart + end) + ", past the end of the file at byte " + (dataStart + dataSize)
           + " (truncated file?)");
     }
     long expected = elements * ELEMENT_BYTES.get(dtype);
     if (end - begin != expected) {
-      throw new IllegalArgumentException(prefix + "shape " + Arrays.toString(shape) + " of " + dtype + " needs "
+      throw invalid(file, name, prefix + "shape " + Arrays.toString(shape) + " of " + dtype + " needs "
           + expected + " bytes, but data_offsets [" + begin + ", " + end + "] span " + (end - begin)
           + " (file bytes " + (dataStart + begin) + " to " + (dataStart + end) + ")");
     }
     return new Entry(name, dtype, shape, begin, end);
   }
 
+  /** A problem with the header entry of tensor {@code name}, which has no single byte offset. */
+  private static ModelFileException invalid(Path file, String name, String problem) {
+    return new ModelFileException(file, ModelFileException.NO_OFFSET, name, problem);
+  }
+
   /** A JSON array of non-negative integers, of length {@code length} unless it is -1. */
-  private static long[] longs(String prefix, String field, Object value, int length, String where) {
+  private static long[] longs(Path file, String name, String prefix, String field, Object value, int length,
+      String where) {
     String expected = length < 0 ? "an array of non-negative integers" : "an array of " + length
         + " non-negative integers";
     if (!(value instanceof List)) {
-      throw new IllegalArgumentException(prefix + field + " must be " + expected + ", got " + Json.write(value)
+      throw invalid(file, name, prefix + field + " must be " + expected + ", got " + Json.excerpt(value)
           + where);
     }
     List<?> list = (List<?>) value;
     if (length >= 0 && list.size() != length) {
-      throw new IllegalArgumentException(prefix + field + " must be " + expected + ", got " + Json.write(value)
+      throw invalid(file, name, prefix + field + " must be " + expected + ", got " + Json.excerpt(value)
           + where);
     }
     long[] out = new long[list.size()];
     for (int i = 0; i < out.length; i++) {
       if (!(list.get(i) instanceof Long) || (Long) list.get(i) < 0) {
-        throw new IllegalArgumentException(prefix + field + " must be " + expected + ", got " + Json.write(value)
+        throw invalid(file, name, prefix + field + " must be " + expected + ", got " + Json.excerpt(value)
             + where);
       }
       out[i] = (Long) list.get(i);
@@ -465,12 +476,12 @@ public final class SafeTensors {
     Entry previous = null;
     for (Entry e : sorted) {
       if (e.begin() < covered) {
-        throw new IllegalArgumentException(file + ": tensors '" + previous.name() + "' (data_offsets ["
+        throw new ModelFileException(file, dataStart + e.begin(), e.name(), "tensors '" + previous.name() + "' (data_offsets ["
             + previous.begin() + ", " + previous.end() + "]) and '" + e.name() + "' (data_offsets [" + e.begin()
             + ", " + e.end() + "]) overlap at file byte " + (dataStart + e.begin()));
       }
       if (e.begin() > covered) {
-        throw new IllegalArgumentException(file + ": no tensor covers data bytes [" + covered + ", " + e.begin()
+        throw new ModelFileException(file, dataStart + covered, null, "no tensor covers data bytes [" + covered + ", " + e.begin()
             + ") (file bytes " + (dataStart + covered) + " to " + (dataStart + e.begin())
             + "); safetensors lays tensors out without gaps");
       }
@@ -478,7 +489,7 @@ public final class SafeTensors {
       previous = e;
     }
     if (covered != dataSize) {
-      throw new IllegalArgumentException(file + ": the tensors end at file byte " + (dataStart + covered)
+      throw new ModelFileException(file, dataStart + covered, null, "the tensors end at file byte " + (dataStart + covered)
           + ", but the file goes on to byte " + (dataStart + dataSize) + " (" + (dataSize - covered)
           + " bytes no tensor accounts for)");
     }

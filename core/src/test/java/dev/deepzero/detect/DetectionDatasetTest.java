@@ -93,7 +93,7 @@ class DetectionDatasetTest {
     DetectionDataset d = DetectionDataset.readYolo(dir, LAYOUT, 1, 16, 16, warnings::add);
     assertEquals(2, d.size());
     assertEquals(1, warnings.size(), warnings.toString());
-    assertTrue(warnings.get(0).contains("000001.png") && warnings.get(0).contains("000001.txt:1"));
+    assertTrue(warnings.get(0).contains("000001.png") && warnings.get(0).contains("000001.txt: line 1"));
     assertTrue(d.batch(new int[] {0, 1}).targets().isFinite());
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.deepzero.data.DataFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,14 +76,14 @@ class VocFormatTest {
         + "<object><name>&xxe;</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>5</xmax><ymax>5</ymax></bndbox>"
         + "</object></annotation>");
     List<String> warnings = new ArrayList<>();
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    DataFileException e = assertThrows(DataFileException.class,
         () -> VocFormat.read(xml, List.of("TOP-SECRET-CONTENT"), warnings::add));
     assertTrue(e.getMessage().contains("evil.xml") && e.getMessage().contains("DOCTYPE"), e.getMessage());
     assertFalse(e.getMessage().contains("TOP-SECRET-CONTENT"));
     assertTrue(warnings.isEmpty());
     // An external DTD is refused too (nothing is fetched).
     Files.writeString(xml, "<!DOCTYPE annotation SYSTEM \"http://127.0.0.1:9/x.dtd\"><annotation/>");
-    assertThrows(IllegalArgumentException.class, () -> VocFormat.read(xml, VOC, warnings::add));
+    assertThrows(DataFileException.class, () -> VocFormat.read(xml, VOC, warnings::add));
   }
 
   @Test
@@ -114,13 +115,13 @@ class VocFormatTest {
   void malformedFilesNameTheFileAndField(@TempDir Path dir) throws Exception {
     Path xml = dir.resolve("broken.xml");
     Files.writeString(xml, "<annotation><size><width>abc</width><height>5</height></size></annotation>");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VocFormat.read(xml, VOC, w -> {}));
+    DataFileException e = assertThrows(DataFileException.class, () -> VocFormat.read(xml, VOC, w -> {}));
     assertTrue(e.getMessage().contains("broken.xml") && e.getMessage().contains("width"), e.getMessage());
     Files.writeString(xml, "<annotation><size>");
-    assertThrows(IllegalArgumentException.class, () -> VocFormat.read(xml, VOC, w -> {}));
+    assertThrows(DataFileException.class, () -> VocFormat.read(xml, VOC, w -> {}));
     Files.writeString(xml, "<annotation><size><width>5</width><height>5</height></size>" + "<object><name>dog</name>"
         + "</object></annotation>");
-    e = assertThrows(IllegalArgumentException.class, () -> VocFormat.read(xml, VOC, w -> {}));
+    e = assertThrows(DataFileException.class, () -> VocFormat.read(xml, VOC, w -> {}));
     assertTrue(e.getMessage().contains("bndbox"), e.getMessage());
   }
 

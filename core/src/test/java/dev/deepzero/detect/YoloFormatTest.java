@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.deepzero.data.DataFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,9 +45,8 @@ class YoloFormatTest {
     Path txt = dir.resolve("bad.txt");
     for (String[] c : cases) {
       Files.writeString(txt, "0 0.5 0.5 0.1 0.1\n" + c[0] + "\n");
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> YoloFormat.read(txt, 3, w -> {}), c[0]);
-      assertTrue(e.getMessage().contains("bad.txt:2") && e.getMessage().contains(c[1]), e.getMessage());
+      DataFileException e = assertThrows(DataFileException.class, () -> YoloFormat.read(txt, 3, w -> {}), c[0]);
+      assertTrue(e.getMessage().contains("bad.txt: line 2") && e.getMessage().contains(c[1]), e.getMessage());
     }
   }
 

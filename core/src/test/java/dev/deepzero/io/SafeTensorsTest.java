@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.deepzero.tensor.Limits;
 import dev.deepzero.tensor.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -254,6 +255,27 @@ class SafeTensorsTest {
   }
 
   @Test
+  void errorsCarryTheOffsetAndTensorName() throws IOException {
+    assertEquals(18, assertError(raw("bad.safetensors", "{\"é\": [1,}", new byte[0])).offset());
+    ModelFileException e = assertError(raw("size.safetensors",
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,20]}}", new byte[20]), "needs 24 bytes");
+    assertEquals("a", e.key());
+  }
+
+  @Test
+  void aHugeValueInTheHeaderGivesAReadableMessage() throws IOException {
+    String huge = "x".repeat(3_000_000);
+    Path file = raw("huge.safetensors", "{\"a\":{\"dtype\":\"" + huge + "\",\"shape\":[],\"data_offsets\":[0,4]}}",
+        new byte[4]);
+    ModelFileException e = assertError(file, "huge.safetensors: tensor 'a': dtype \"xxx", "is not a safetensors dtype");
+    assertTrue(e.getMessage().length() <= Limits.MAX_MESSAGE_CHARS, "message of " + e.getMessage().length());
+    Path key = raw("key.safetensors", "{\"" + huge + "\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,8]}}",
+        new byte[8]);
+    String message = assertError(key, "characters cut").getMessage();
+    assertTrue(message.length() <= Limits.MAX_MESSAGE_CHARS, message.length() + ": " + message);
+  }
+
+  @Test
   void writerRejectsReservedNames() {
     Map<String, Tensor> t = Map.of(SafeTensors.METADATA_KEY, Tensor.scalar(1f));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -264,12 +286,14 @@ class SafeTensorsTest {
   // ---------------------------------------------------------------- helpers
 
   /** Asserts that reading {@code file} fails with a message containing every fragment. */
-  static void assertError(Path file, String... fragments) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SafeTensors.read(file));
+  static ModelFileException assertError(Path file, String... fragments) {
+    ModelFileException e = assertThrows(ModelFileException.class, () -> SafeTensors.read(file));
     for (String f : fragments) {
       assertTrue(e.getMessage().contains(f), "expected '" + f + "' in: " + e.getMessage());
     }
     assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+    assertEquals(file.toString(), e.file());
+    return e;
   }
 
   /** A file with the given header (padded to 8 bytes) and data. */

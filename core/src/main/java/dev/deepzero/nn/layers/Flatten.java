@@ -26,22 +26,21 @@ public final class Flatten implements Layer {
       throw new IllegalArgumentException("Flatten: input " + x.shapeString() + " has no batch axis");
     }
     inputShape = x.shape();
-    int n = x.dim(0);
-    return x.reshape(n, n == 0 ? 0 : x.size() / n);
+    return x.reshape(x.dim(0), features(inputShape));
   }
 
   @Override
   public Tensor backward(Tensor gradOutput) {
-    int n = inputShape == null ? 0 : inputShape[0];
     Cache.checkBackward("Flatten", inputShape == null ? null : gradOutput,
-        new int[] {n, n == 0 ? 0 : gradOutputSize() / n}, gradOutput);
+        inputShape == null ? null : new int[] {inputShape[0], features(inputShape)}, gradOutput);
     return gradOutput.reshape(inputShape);
   }
 
-  private int gradOutputSize() {
+  /** The values per sample: the product of every axis but the first, also for an empty batch. */
+  private static int features(int[] shape) {
     int s = 1;
-    for (int d : inputShape) {
-      s *= d;
+    for (int i = 1; i < shape.length; i++) {
+      s *= shape[i];
     }
     return s;
   }

@@ -22,8 +22,19 @@ public final class Softmax implements Layer {
 
   private Tensor output;
 
-  /** Writes the softmax of each row of {@code x} (rows of {@code k}) into {@code dst}. */
+  /**
+   * Writes the softmax of each row of {@code x} (rows of {@code k}) into {@code dst}.
+   *
+   * @param x Not modified; a whole number of rows
+   * @param dst Modified; at least as long as {@code x}
+   * @throws IllegalArgumentException if {@code k} is not positive (an empty row has no softmax, and a step of 0
+   *     would never finish the loop) or {@code x} is not a whole number of rows
+   */
   public static void softmaxRows(float[] x, float[] dst, int k) {
+    if (k <= 0 || x.length % k != 0 || dst.length < x.length) {
+      throw new IllegalArgumentException("softmaxRows: " + x.length + " values into " + dst.length
+          + " in rows of " + k + "; need rows of at least one value, a whole number of them, and room for all");
+    }
     for (int base = 0; base < x.length; base += k) {
       float max = Float.NEGATIVE_INFINITY;
       for (int j = 0; j < k; j++) {
