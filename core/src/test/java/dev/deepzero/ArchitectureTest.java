@@ -55,7 +55,7 @@ class ArchitectureTest {
       Map.entry("inference", Set.of("tensor", "nn", "nn.layers", "data", "io", "detect", "kernel")),
       // The interop module: file formats of other software, above the core.
       Map.entry("interop.onnx", Set.of("io", "nn", "tensor")),
-      Map.entry("interop.darknet", Set.of("io", "nn", "nn.layers", "tensor")),
+      Map.entry("interop.darknet", Set.of("io", "nn", "nn.layers", "tensor", "detect")),
       Map.entry("interop.pytorch", Set.of("io", "nn", "tensor")));
 
   private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.deepzero((?:\\.[a-z][a-z0-9_]*)+)");

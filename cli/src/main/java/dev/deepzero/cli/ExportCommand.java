@@ -1,6 +1,7 @@
 package dev.deepzero.cli;
 
 import dev.deepzero.interop.darknet.Darknet;
+import dev.deepzero.inference.ModelMetadata;
 import dev.deepzero.interop.onnx.OnnxExport;
 import dev.deepzero.io.Json;
 import dev.deepzero.io.ModelFile;
@@ -48,7 +49,7 @@ final class ExportCommand implements Callable<Integer> {
     ModelFile.LoadedModel loaded = ModelFile.load(modelFile);
     Layer model = loaded.model();
     int[] shape = inputShape != null ? parseShape("--input-shape", inputShape)
-        : shapeFromMetadata(loaded.metadata().get(Classifier.INPUT_SHAPE_KEY));
+        : shapeFromMetadata(loaded.metadata().get(ModelMetadata.INPUT_SHAPE_KEY));
     if (chosen == Format.ONNX) {
       OnnxExport.write(out, model, shape, "deepzero " + Main.VERSION);
       System.out.printf("wrote %s: ONNX opset %d, IR %d, input '%s' [%s, %s], %,d bytes%n", out, OnnxExport.OPSET,

@@ -1,5 +1,7 @@
 package dev.deepzero.cli;
 
+import dev.deepzero.detect.YoloV1;
+import dev.deepzero.inference.ModelMetadata;
 import dev.deepzero.interop.darknet.Darknet;
 import dev.deepzero.interop.pytorch.PyTorchImport;
 import dev.deepzero.io.Json;
@@ -73,6 +75,7 @@ final class ImportCommand implements Callable<Integer> {
     Map<String, String> metadata = new LinkedHashMap<>();
     Layer model;
     int[] shape;
+    YoloV1.Config detector = null;
     if (source == Source.PYTORCH) {
       if (architecture == null) {
         throw new IllegalArgumentException("--from pytorch needs --architecture (" + String.join(", ", Models.NAMES)
@@ -88,14 +91,22 @@ final class ImportCommand implements Callable<Integer> {
       }
       Darknet.Model darknet = Darknet.read(input, weights);
       model = darknet.network();
+      detector = darknet.yoloV1Config().orElse(null);
       shape = darknet.inputShape();
       metadata.put(ModelFile.MODEL_NAME_KEY, "darknet");
     }
     int outputs = outputSize(model, shape);
-    List<String> names = classNames != null ? classNames : defaultNames(source == Source.PYTORCH ? classes : outputs);
     metadata.put(ModelFile.DATA_KEY, "imported from " + source.name().toLowerCase(Locale.ROOT) + " " + input);
-    metadata.put(ModelFile.CLASSES_KEY, Json.write(names));
-    metadata.put(Classifier.INPUT_SHAPE_KEY, Json.write(Arrays.stream(shape).boxed().toList()));
+    if (source == Source.PYTORCH) {
+      metadata.putAll(ModelMetadata.classifier(classNames != null ? classNames : defaultNames(classes), shape)
+          .entries());
+    } else if (detector != null) {
+      // A deepzero detector that went to darknet and back: a detector again, for detect and detect-eval.
+      metadata.putAll(ModelMetadata.detector(classNames != null ? classNames : defaultNames(detector.numClasses()),
+          detector).entries());
+    } else {
+      metadata.put(ModelMetadata.INPUT_SHAPE_KEY, Json.write(Arrays.stream(shape).boxed().toList()));
+    }
     ModelFile.save(out, model, metadata);
     System.out.printf("wrote %s: %,d parameters, input %s, %d outputs%n", out,
         model.parameters().stream().mapToLong(p -> p.value().size()).sum(), Arrays.toString(shape), outputs);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.deepzero.detect.YoloV1;
+import dev.deepzero.inference.ModelMetadata;
 import dev.deepzero.interop.onnx.OnnxExport;
 import dev.deepzero.io.Json;
 import dev.deepzero.io.ModelFile;
@@ -31,7 +32,7 @@ class InteropCommandsTest {
   void exportWritesTheLibrarysOnnxFile() throws Exception {
     Sequential model = Models.byName("lenet", 1, 28, 28, 10, new SplittableRandom(1));
     Path file = dir.resolve("lenet.safetensors");
-    ModelFile.save(file, model, Map.of(Classifier.INPUT_SHAPE_KEY, "[1, 28, 28]"));
+    ModelFile.save(file, model, Map.of(ModelMetadata.INPUT_SHAPE_KEY, "[1, 28, 28]"));
     Path onnx = dir.resolve("lenet.onnx");
     CliRun run = CliRun.run("export", file.toString(), "--format", "onnx", "--out", onnx.toString());
     assertEquals(0, run.status(), run.all());
@@ -46,7 +47,7 @@ class InteropCommandsTest {
     YoloV1.Config config = new YoloV1.Config(3, 32, 4, 2, 3, 4, true);
     Sequential detector = YoloV1.build(config, new SplittableRandom(2));
     Path file = dir.resolve("detector.safetensors");
-    ModelFile.save(file, detector, Map.of(Classifier.INPUT_SHAPE_KEY, "[3, 32, 32]"));
+    ModelFile.save(file, detector, Map.of(ModelMetadata.INPUT_SHAPE_KEY, "[3, 32, 32]"));
     Path cfg = dir.resolve("detector.cfg");
     CliRun export = CliRun.run("export", file.toString(), "--format", "darknet", "--out", cfg.toString());
     assertEquals(0, export.status(), export.all());
@@ -62,7 +63,8 @@ class InteropCommandsTest {
     for (int i = 0; i < expected.length; i++) {
       assertEquals(expected[i], actual[i], 1e-4, "output " + i);
     }
-    assertEquals("[3,32,32]", ModelFile.load(back).metadata().get(Classifier.INPUT_SHAPE_KEY).replace(" ", ""));
+    ModelMetadata meta = ModelMetadata.read(back, ModelFile.load(back).metadata());
+    assertEquals(config, meta.detector(), "a detector again");
   }
 
   @Test

@@ -1,7 +1,9 @@
 package dev.deepzero.interop.darknet;
 
 import dev.deepzero.interop.darknet.DarknetCfg.Section;
+import dev.deepzero.detect.YoloV1;
 import dev.deepzero.io.AtomicFiles;
+import dev.deepzero.io.ModelFile;
 import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.Sequential;
@@ -28,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -102,7 +105,32 @@ public final class Darknet {
    * @param inputShape {@code [channels, height, width]} from {@code [net]}
    * @param detection the {@code [detection]} section, or {@code null} if there is none
    */
-  public record Model(Sequential network, int[] inputShape, Detection detection) {}
+  public record Model(Sequential network, int[] inputShape, Detection detection) {
+
+    /**
+     * The {@link YoloV1.Config} whose {@link YoloV1#build} has exactly this network's architecture, if there is
+     * one: a deepzero detector that was written to darknet and read back, usable as a detector again.
+     */
+    public Optional<YoloV1.Config> yoloV1Config() {
+      List<Layer> layers = network.layers();
+      int n = layers.size();
+      if (n < 4 || !(layers.get(n - 1) instanceof YoloActivation head) || !(layers.get(n - 2) instanceof ChannelsLast)
+          || !(layers.get(0) instanceof Conv2d) || inputShape[1] != inputShape[2]) {
+        return Optional.empty();
+      }
+      LayerConfig activation = head.config();
+      int grid = network.predict(Tensor.zeros(1, inputShape[0], inputShape[1], inputShape[2])).dim(1);
+      YoloV1.Config config;
+      try {
+        config = new YoloV1.Config(inputShape[0], inputShape[1], grid, activation.intOption("boxes"),
+            activation.intOption("classes"), layers.get(0).config().intOption("out"), layers.get(1) instanceof BatchNorm);
+      } catch (IllegalArgumentException e) {
+        return Optional.empty();
+      }
+      String built = ModelFile.architectureJson(YoloV1.build(config, new SplittableRandom(0)).config());
+      return built.equals(ModelFile.architectureJson(network.config())) ? Optional.of(config) : Optional.empty();
+    }
+  }
 
   // ------------------------------------------------------------------------------------------------ reading
 

@@ -4,6 +4,6 @@
  * {@code DarknetCfg} is the cfg format itself.
  *
  * <p>Depends on: {@code dev.deepzero.tensor}, {@code dev.deepzero.nn}, {@code dev.deepzero.nn.layers},
- * {@code dev.deepzero.io}.
+ * {@code dev.deepzero.io}, {@code dev.deepzero.detect}.
  */
 package dev.deepzero.interop.darknet;

@@ -20,6 +20,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,8 +39,10 @@ class DarknetTest {
   @TempDir Path dir;
 
   /** A detector like the default one, small: 32x32 input, S = 4, B = 2, C = 3, width 4 (stem, two stages). */
+  private static final YoloV1.Config SMALL = new YoloV1.Config(3, 32, 4, 2, 3, 4, true);
+
   private static TestModels.Case smallDetector() {
-    return TestModels.detector(new YoloV1.Config(3, 32, 4, 2, 3, 4, true), 4, 11);
+    return TestModels.detector(SMALL, 4, 11);
   }
 
   @Test
@@ -92,6 +95,8 @@ class DarknetTest {
     assertEquals(c.model().config().layersOption("layers").size(), back.network().size());
     assertTrue(back.network().get(back.network().size() - 2) instanceof ChannelsLast);
     assertTrue(back.network().get(back.network().size() - 1) instanceof YoloActivation);
+    assertEquals(Optional.of(SMALL), back.yoloV1Config(), "recognised as the detector it was");
+    assertEquals(Optional.empty(), Darknet.read(ExternalTools.resource(SMALL_CFG, dir), null).yoloV1Config());
     double diff = TestModels.maxAbsDiff(back.network().predict(c.images()).data(),
         c.model().predict(c.images()).data());
     assertTrue(diff <= TOLERANCE, "max abs difference " + diff);
