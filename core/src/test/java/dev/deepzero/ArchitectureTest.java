@@ -31,6 +31,7 @@ class ArchitectureTest {
   private static final Path CORE_SOURCES = Paths.get("src/main/java");
   private static final Path PANAMA_SOURCES = Paths.get("src/panama/java");
   private static final Path CLI_SOURCES = Paths.get("../cli/src/main/java");
+  private static final Path INTEROP_SOURCES = Paths.get("../interop/src/main/java");
 
   private static final Set<String> EVERYTHING = Set.of("kernel", "tensor", "nn", "nn.layers", "loss", "optim",
       "data", "train", "gradcheck", "examples", "io", "models", "detect", "plot", "inference");
@@ -51,7 +52,11 @@ class ArchitectureTest {
       Map.entry("io", Set.of("nn", "nn.layers", "optim", "tensor", "kernel")),
       Map.entry("models", Set.of("nn", "nn.layers", "tensor", "kernel")),
       Map.entry("detect", without(EVERYTHING, "examples", "detect", "inference")),
-      Map.entry("inference", Set.of("tensor", "nn", "nn.layers", "data", "io", "detect", "kernel")));
+      Map.entry("inference", Set.of("tensor", "nn", "nn.layers", "data", "io", "detect", "kernel")),
+      // The interop module: file formats of other software, above the core.
+      Map.entry("interop.onnx", Set.of("io", "nn", "tensor")),
+      Map.entry("interop.darknet", Set.of("io", "nn", "nn.layers", "tensor", "detect")),
+      Map.entry("interop.pytorch", Set.of("io", "nn", "tensor")));
 
   private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.deepzero((?:\\.[a-z][a-z0-9_]*)+)");
   private static final Pattern PACKAGE_LINE = Pattern.compile("(?m)^\\s*package\\s+([\\w.]+)\\s*;");
@@ -65,7 +70,7 @@ class ArchitectureTest {
 
   @Test
   void everyPackageUsesOnlyTheAllowedLowerPackages() {
-    List<Path> files = javaFiles(CORE_SOURCES, PANAMA_SOURCES);
+    List<Path> files = javaFiles(CORE_SOURCES, PANAMA_SOURCES, INTEROP_SOURCES);
     assertTrue(files.size() > 20, "scanned only " + files + " from " + CORE_SOURCES.toAbsolutePath());
     List<String> problems = new ArrayList<>();
     for (Path file : files) {
@@ -77,7 +82,7 @@ class ArchitectureTest {
   @Test
   void onlyTheKernelPackageTouchesTheVectorApi() {
     List<String> problems = new ArrayList<>();
-    for (Path file : javaFiles(CORE_SOURCES, PANAMA_SOURCES, CLI_SOURCES)) {
+    for (Path file : javaFiles(CORE_SOURCES, PANAMA_SOURCES, CLI_SOURCES, INTEROP_SOURCES)) {
       String code = stripCommentsAndStrings(read(file));
       if (VECTOR_API.matcher(code).find() && !packageOf(code).equals(BASE + ".kernel")) {
         problems.add(file + " uses jdk.incubator.vector outside " + BASE + ".kernel");
@@ -89,7 +94,7 @@ class ArchitectureTest {
   @Test
   void everyPackageHasAPackageInfo() {
     List<String> missing = new ArrayList<>();
-    for (Path root : List.of(CORE_SOURCES, CLI_SOURCES)) {
+    for (Path root : List.of(CORE_SOURCES, CLI_SOURCES, INTEROP_SOURCES)) {
       assertTrue(Files.isDirectory(root), root.toAbsolutePath() + " is missing");
       Set<Path> packageDirs = javaFiles(root).stream().map(Path::getParent).collect(Collectors.toSet());
       for (Path dir : packageDirs) {

@@ -7,9 +7,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the {@code deepzero} command. */
-@Command(name = "deepzero", mixinStandardHelpOptions = true, version = "deepzero 0.1.0",
+@Command(name = "deepzero", mixinStandardHelpOptions = true, version = "deepzero " + Main.VERSION,
     description = "Deep learning from zero, in Java: train and run neural networks on the CPU.")
 public final class Main implements Runnable {
+
+  /** The version, as {@code --version} prints it and exported files name their producer. */
+  static final String VERSION = "0.1.0";
 
   /** The subcommands, in the order help lists them. */
   private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
@@ -19,6 +22,8 @@ public final class Main implements Runnable {
     COMMANDS.put("evaluate", EvaluateCommand::new);
     COMMANDS.put("predict", PredictCommand::new);
     COMMANDS.put("summary", SummaryCommand::new);
+    COMMANDS.put("export", ExportCommand::new);
+    COMMANDS.put("import", ImportCommand::new);
     COMMANDS.put("bench", BenchCommand::new);
     COMMANDS.put("download", DownloadCommand::new);
     COMMANDS.put("detect-data", DetectDataCommand::new);

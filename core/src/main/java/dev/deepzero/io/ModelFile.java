@@ -134,7 +134,7 @@ public final class ModelFile {
     }
     Map<String, String> all = new LinkedHashMap<>();
     all.put(FORMAT_KEY, FORMAT_VERSION);
-    all.put(ARCHITECTURE_KEY, Json.write(toJson(model.config())));
+    all.put(ARCHITECTURE_KEY, architectureJson(model.config()));
     all.putAll(user);
     return all;
   }
@@ -195,6 +195,23 @@ public final class ModelFile {
   }
 
   // ---------------------------------------------------------------- architecture <-> JSON
+
+  /**
+   * The architecture JSON of {@code config}, as a model file holds it under {@link #ARCHITECTURE_KEY}: for
+   * tools that rebuild a model from it with {@link #parseArchitecture}.
+   */
+  public static String architectureJson(LayerConfig config) {
+    return Json.write(toJson(config));
+  }
+
+  /**
+   * Parses {@link #architectureJson}'s output ({@code {"type": .., "options": {..}}}, nested for containers).
+   *
+   * @throws IllegalArgumentException naming the part of the tree that is not a layer config
+   */
+  public static LayerConfig parseArchitecture(String json) {
+    return fromJson(Json.parse(json), "architecture");
+  }
 
   /** A layer config as JSON values: {@code {"type": .., "options": {..}}}. */
   static Map<String, Object> toJson(LayerConfig config) {

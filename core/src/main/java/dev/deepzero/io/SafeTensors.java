@@ -35,11 +35,12 @@ import java.util.Set;
  * </pre>
  *
  * <p>Writing produces float32 ({@code F32}) tensors. Reading validates the whole header before touching the data
- * and accepts {@code F32}, and converts {@code F64}, {@code F16} and {@code BF16} to float32; other dtypes are
- * reported by name. Every problem with the content is a {@link ModelFileException} whose message begins with the
- * file name and gives the byte offset (and tensor name) where it applies; declared sizes are checked against the
- * bytes in the file before anything is allocated, and error messages quoting the header are cut to a readable
- * length. Reading is linear in the file size and streams the data
+ * and accepts {@code F32}, and converts {@code F64}, {@code F16}, {@code BF16}, {@code I64} and {@code I32} to
+ * float32 (integers such as PyTorch's {@code num_batches_tracked}); other dtypes are reported by name. Every problem
+ * with the content is a {@link ModelFileException} whose message begins with the file name and gives the byte offset
+ * (and tensor name) where it applies; declared sizes are checked against the bytes in the file before anything is
+ * allocated, and error messages quoting the header are cut to a readable length. Reading is linear in the file size
+ * and streams the data
  * through one small buffer.
  */
 public final class SafeTensors {
@@ -53,7 +54,7 @@ public final class SafeTensors {
   private static final int ALIGNMENT = 8;
   private static final int BUFFER_BYTES = 1 << 20;
   /** The dtypes this reader converts to float32. */
-  private static final Set<String> READABLE = Set.of("F32", "F64", "F16", "BF16");
+  private static final Set<String> READABLE = Set.of("F32", "F64", "F16", "BF16", "I64", "I32");
   /** Bytes per element of every dtype of the format, to check sizes even of tensors it cannot read. */
   private static final Map<String, Integer> ELEMENT_BYTES = Map.ofEntries(Map.entry("BOOL", 1), Map.entry("U8", 1),
       Map.entry("I8", 1), Map.entry("F8_E5M2", 1), Map.entry("F8_E4M3", 1), Map.entry("I16", 2),
@@ -203,7 +204,7 @@ public final class SafeTensors {
    * Reads {@code file}, converting every tensor to float32.
    *
    * @throws ModelFileException naming the file, the problem and its byte offset, including for a dtype
-   *     other than F32, F64, F16 and BF16
+   *     other than F32, F64, F16, BF16, I64 and I32
    * @throws IOException if the file cannot be read
    */
   public static Contents read(Path file) throws IOException {
@@ -213,7 +214,7 @@ public final class SafeTensors {
         if (!READABLE.contains(e.dtype())) {
           throw new ModelFileException(file, header.dataStart() + e.begin(), e.name(), "tensor '" + e.name()
               + "' has dtype " + e.dtype()
-              + ", which deepzero does not read; it reads F32, and converts F64, F16 and BF16 to float32");
+              + ", which deepzero does not read; it reads F32, and converts F64, F16, BF16, I64 and I32 to float32");
         }
       }
       // Read in file order, so the channel moves forward only; hand back in header order.
@@ -263,6 +264,17 @@ public final class SafeTensors {
       case "F16":
         for (int i = 0; i < count; i++) {
           out[from + i] = halfToFloat(buf.getShort(i * Short.BYTES));
+        }
+        break;
+      case "I64":
+        // Integers such as BatchNorm's num_batches_tracked in PyTorch state dicts; exact up to 2^24.
+        for (int i = 0; i < count; i++) {
+          out[from + i] = buf.getLong(i * Long.BYTES);
+        }
+        break;
+      case "I32":
+        for (int i = 0; i < count; i++) {
+          out[from + i] = buf.getInt(i * Integer.BYTES);
         }
         break;
       case "BF16":

@@ -88,7 +88,7 @@ class ModelFileTest {
   void configOptionsOfEveryKindRoundTrip() {
     LayerConfig config = LayerConfig.of("Custom", "i", 3, "f", 0.1f, "d", 2.5e-7, "s", "x", "b", true,
         "shape", new int[] {2, 3}, "layers", List.of(LayerConfig.of("Relu")));
-    LayerConfig back = ModelFile.fromJson(Json.parse(Json.write(ModelFile.toJson(config))), "architecture");
+    LayerConfig back = ModelFile.parseArchitecture(ModelFile.architectureJson(config));
     assertEquals(3, back.options().get("i"));
     assertEquals(0.1f, back.floatOption("f", 0f));
     assertEquals(2.5e-7, ((Number) back.options().get("d")).doubleValue());

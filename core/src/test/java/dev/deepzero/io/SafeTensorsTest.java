@@ -130,6 +130,19 @@ class SafeTensorsTest {
   }
 
   @Test
+  void convertsI64AndI32ToFloat32LikePyTorchsNumBatchesTracked() throws IOException {
+    ByteBuffer data = ByteBuffer.allocate(8 + 3 * 4).order(ByteOrder.LITTLE_ENDIAN);
+    data.putLong(1234L).putInt(-7).putInt(0).putInt(1 << 24);
+    Path file = raw("int.safetensors", "{\"1.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],"
+        + "\"data_offsets\":[0,8]},\"i\":{\"dtype\":\"I32\",\"shape\":[3],\"data_offsets\":[8,20]}}",
+        data.array());
+    SafeTensors.Contents c = SafeTensors.read(file);
+    assertArrayEquals(new float[] {1234f}, c.tensors().get("1.num_batches_tracked").data());
+    assertArrayEquals(new int[0], c.tensors().get("1.num_batches_tracked").shape());
+    assertArrayEquals(new float[] {-7f, 0f, 16777216f}, c.tensors().get("i").data());
+  }
+
+  @Test
   void halfToFloatMatchesTheDefinitionForEveryFiniteHalf() {
     for (int h = 0; h < 0x10000; h++) {
       int exponent = (h >>> 10) & 0x1f;
@@ -245,11 +258,11 @@ class SafeTensorsTest {
 
   @Test
   void unsupportedAndUnknownDtypes() throws IOException {
-    Path file = raw("i64.safetensors", "{\"n\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,8]}}",
-        new byte[8]);
-    assertEquals("I64", SafeTensors.readHeader(file).entries().get(0).dtype(), "the header alone is valid");
-    assertError(file, "i64.safetensors: tensor 'n' has dtype I64, which deepzero does not read",
-        "F32", "F64, F16 and BF16");
+    Path file = raw("u8.safetensors", "{\"n\":{\"dtype\":\"U8\",\"shape\":[],\"data_offsets\":[0,1]}}",
+        new byte[1]);
+    assertEquals("U8", SafeTensors.readHeader(file).entries().get(0).dtype(), "the header alone is valid");
+    assertError(file, "u8.safetensors: tensor 'n' has dtype U8, which deepzero does not read",
+        "F32", "F64, F16, BF16, I64 and I32");
     assertError(raw("f33.safetensors", "{\"n\":{\"dtype\":\"F33\",\"shape\":[],\"data_offsets\":[0,4]}}",
         new byte[4]), "f33.safetensors: tensor 'n': dtype \"F33\" is not a safetensors dtype", "BF16");
   }

@@ -1,0 +1,148 @@
+package dev.deepzero.interop.darknet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.deepzero.detect.YoloV1;
+import dev.deepzero.interop.ExternalTools;
+import dev.deepzero.interop.TestModels;
+import dev.deepzero.nn.Layer;
+import dev.deepzero.nn.Mode;
+import dev.deepzero.nn.Sequential;
+import dev.deepzero.nn.layers.ChannelsLast;
+import dev.deepzero.nn.layers.YoloActivation;
+import dev.deepzero.tensor.Tensor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * darknet files both ways, checked by real darknet (Debian's libdarknet through a small C program that the test
+ * compiles with gcc): a deepzero detector written as cfg + weights runs in darknet with deepzero's outputs, and a
+ * YOLOv1-tiny-style network initialised and saved by darknet runs in deepzero with darknet's outputs, both to
+ * {@value #TOLERANCE}.
+ */
+class DarknetTest {
+
+  private static final double TOLERANCE = 1e-4;
+  private static final String SMALL_CFG = "yolov1-tiny-small.cfg";
+
+  @TempDir Path dir;
+
+  /** A detector like the default one, small: 32x32 input, S = 4, B = 2, C = 3, width 4 (stem, two stages). */
+  private static final YoloV1.Config SMALL = new YoloV1.Config(3, 32, 4, 2, 3, 4, true);
+
+  private static TestModels.Case smallDetector() {
+    return TestModels.detector(SMALL, 4, 11);
+  }
+
+  @Test
+  void aDeepzeroDetectorRunsInDarknetWithTheSameOutputs() throws Exception {
+    assumeTrue(ExternalTools.darknetAvailable(), "skipped: gcc and Debian's darknet (libdarknet.so, darknet.h) not installed");
+    TestModels.Case c = smallDetector();
+    Path cfg = dir.resolve("detector.cfg");
+    Path weights = dir.resolve("detector.weights");
+    Darknet.write(c.model(), c.inputShape(), cfg, weights);
+    float[] darknet = darknetPredict(cfg, weights, c.images());
+    // darknet ends at the head: the [5B + C, S, S] map before ChannelsLast and YoloActivation.
+    List<Layer> layers = ((Sequential) c.model()).layers();
+    Sequential backbone = new Sequential(layers.subList(0, layers.size() - 2));
+    Tensor head = backbone.predict(c.images());
+    double headDiff = TestModels.maxAbsDiff(darknet, head.data());
+    Tensor finished = new Sequential(layers.subList(layers.size() - 2, layers.size()))
+        .predict(Tensor.of(darknet, head.shape()));
+    double outputDiff = TestModels.maxAbsDiff(finished.data(), c.model().predict(c.images()).data());
+    System.out.printf("deepzero -> darknet (libdarknet network_predict), detector %s: head max abs difference %.3g,"
+        + " after ChannelsLast + YoloActivation %.3g%n", c.model().predict(c.images()).shapeString(), headDiff,
+        outputDiff);
+    assertTrue(headDiff <= TOLERANCE, "head: " + headDiff);
+    assertTrue(outputDiff <= TOLERANCE, "output: " + outputDiff);
+  }
+
+  @Test
+  void aNetworkDarknetSavedRunsInDeepzeroWithTheSameOutputs() throws Exception {
+    assumeTrue(ExternalTools.darknetAvailable(), "skipped: gcc and Debian's darknet (libdarknet.so, darknet.h) not installed");
+    Path cfg = ExternalTools.resource(SMALL_CFG, dir);
+    Path weights = dir.resolve("darknet.weights");
+    ExternalTools.run(List.of(harness().toString(), "init", cfg.toString(), weights.toString(), "7"), dir);
+    Darknet.Model model = Darknet.read(cfg, weights);
+    assertEquals(new Darknet.Detection(3, 4, 4, 2, true, false, 1f, 0.5f, 1f, 5f), model.detection());
+    Tensor images = TestModels.detector(new YoloV1.Config(3, 64, 8, 2, 3, 4, true), 4, 3).images();
+    float[] darknet = darknetPredict(cfg, weights, images);
+    Tensor ours = model.network().predict(images);
+    double diff = TestModels.maxAbsDiff(darknet, ours.data());
+    System.out.printf("darknet save_weights -> deepzero, %s (%d outputs per image): max abs difference %.3g%n",
+        SMALL_CFG, ours.dim(1), diff);
+    assertTrue(diff <= TOLERANCE, "max abs difference " + diff);
+  }
+
+  @Test
+  void writingAndReadingBackGivesTheSameNetwork() throws Exception {
+    TestModels.Case c = smallDetector();
+    Path cfg = dir.resolve("detector.cfg");
+    Path weights = dir.resolve("detector.weights");
+    Darknet.write(c.model(), c.inputShape(), cfg, weights);
+    Darknet.Model back = Darknet.read(cfg, weights);
+    assertEquals(c.model().config().layersOption("layers").size(), back.network().size());
+    assertTrue(back.network().get(back.network().size() - 2) instanceof ChannelsLast);
+    assertTrue(back.network().get(back.network().size() - 1) instanceof YoloActivation);
+    assertEquals(Optional.of(SMALL), back.yoloV1Config(), "recognised as the detector it was");
+    assertEquals(Optional.empty(), Darknet.read(ExternalTools.resource(SMALL_CFG, dir), null).yoloV1Config());
+    double diff = TestModels.maxAbsDiff(back.network().predict(c.images()).data(),
+        c.model().predict(c.images()).data());
+    assertTrue(diff <= TOLERANCE, "max abs difference " + diff);
+  }
+
+  @Test
+  void weightsOfAnotherSizeAreRefused() throws Exception {
+    Path cfg = ExternalTools.resource(SMALL_CFG, dir);
+    Path weights = dir.resolve("short.weights");
+    Files.write(weights, ByteBuffer.allocate(20 + 400).order(ByteOrder.LITTLE_ENDIAN).putInt(0).putInt(2).array());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Darknet.read(cfg, weights));
+    assertTrue(e.getMessage().contains("more floats"), e.getMessage());
+  }
+
+  @Test
+  void layersWithoutADarknetSectionAreNamed() {
+    Sequential model = new Sequential(new dev.deepzero.nn.layers.Softmax());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Darknet.write(model, new int[] {1, 4, 4}, dir.resolve("a.cfg"), dir.resolve("a.weights")));
+    assertTrue(e.getMessage().contains("layer 0 (Softmax)"), e.getMessage());
+  }
+
+  /** darknet's outputs for {@code images}, one network_predict per image. */
+  private float[] darknetPredict(Path cfg, Path weights, Tensor images) throws IOException {
+    Path in = dir.resolve("in.bin");
+    Path out = dir.resolve("out.bin");
+    ByteBuffer b = ByteBuffer.allocate(images.size() * Float.BYTES).order(ByteOrder.nativeOrder());
+    b.asFloatBuffer().put(images.data(), 0, images.size());
+    Files.write(in, b.array());
+    ExternalTools.run(List.of(harness().toString(), "predict", cfg.toString(), weights.toString(), in.toString(),
+        out.toString(), Integer.toString(images.dim(0))), dir);
+    ByteBuffer o = ByteBuffer.wrap(Files.readAllBytes(out)).order(ByteOrder.nativeOrder());
+    float[] values = new float[o.remaining() / Float.BYTES];
+    o.asFloatBuffer().get(values);
+    return values;
+  }
+
+  /** The harness, compiled into the test's temporary folder. */
+  private Path harness() throws IOException {
+    Path binary = dir.resolve("darknet_harness");
+    if (!Files.exists(binary)) {
+      Path source = ExternalTools.resource("darknet_harness.c", dir);
+      ExternalTools.run(List.of("gcc", "-O1", "-I" + ExternalTools.DARKNET_INCLUDE.getParent(), source.toString(),
+          "-o", binary.toString(), "-L" + ExternalTools.DARKNET_LIBRARY.getParent(), "-ldarknet",
+          "-Wl,-rpath," + ExternalTools.DARKNET_LIBRARY.getParent(), "-lm"), dir);
+    }
+    return binary;
+  }
+}
