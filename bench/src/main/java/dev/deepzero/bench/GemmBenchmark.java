@@ -3,6 +3,7 @@ package dev.deepzero.bench;
 import dev.deepzero.kernel.KernelProvider;
 import dev.deepzero.kernel.Kernels;
 import dev.deepzero.kernel.Parallel;
+import dev.deepzero.ops.Gemm;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,8 +19,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Time of one {@code C = op(A) · op(B)} through the library's path ({@link Parallel#common()} over
- * {@link KernelProvider#get()}), for the shapes the library produces. GFLOP/s = {@code 2·m·n·k / time};
+ * Time of one {@code C = op(A) · op(B)} through the library's path ({@link Gemm#sgemm} on
+ * {@link Parallel#common()} over {@link KernelProvider#get()}), for the shapes the library produces. GFLOP/s = {@code 2·m·n·k / time};
  * {@code bench/gemm.sh} prints it.
  *
  * <p>A shape is {@code OP-MxNxK}, where {@code OP} is two letters, {@code N} or {@code T}, for op(A) and op(B).
@@ -80,7 +81,7 @@ public class GemmBenchmark {
   /** One product, overwriting C (beta 0). */
   @Benchmark
   public float[] sgemm() {
-    parallel.sgemm(kernels, transA, transB, m, n, k, a, 0, transA ? m : k, b, 0, transB ? k : n, 0f, c, 0, n);
+    Gemm.sgemm(parallel, kernels, transA, transB, m, n, k, a, 0, transA ? m : k, b, 0, transB ? k : n, 0f, c, 0, n);
     return c;
   }
 

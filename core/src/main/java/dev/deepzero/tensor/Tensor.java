@@ -2,7 +2,6 @@ package dev.deepzero.tensor;
 
 import dev.deepzero.kernel.KernelProvider;
 import dev.deepzero.kernel.Kernels;
-import dev.deepzero.kernel.Parallel;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.DoubleUnaryOperator;
@@ -300,57 +299,6 @@ public final class Tensor {
     int[] s = shape.clone();
     s[0] = to - from;
     return new Tensor(Arrays.copyOfRange(data, from * row, to * row), s);
-  }
-
-  // ---------------------------------------------------------------- linear algebra
-
-  /** Matrix product {@code this · other} of {@code [m, k]} and {@code [k, n]}, giving {@code [m, n]}. */
-  public Tensor matmul(Tensor other) {
-    return matmul(this, false, other, false);
-  }
-
-  /**
-   * Matrix product with optional transposes, without materialising them:
-   * {@code op(a) · op(b)}, where {@code op(x)} is {@code x} or {@code xᵀ}.
-   */
-  public static Tensor matmul(Tensor a, boolean transA, Tensor b, boolean transB) {
-    Tensor out = zeros(matmulShape(a, transA, b, transB));
-    matmulInto(a, transA, b, transB, 0f, out);
-    return out;
-  }
-
-  /**
-   * {@code dst = op(a) · op(b) + beta · dst}; {@code beta = 1} accumulates, as gradient updates need.
-   *
-   * @param dst Modified; must have the product's shape
-   */
-  public static void matmulInto(Tensor a, boolean transA, Tensor b, boolean transB, float beta, Tensor dst) {
-    int[] s = matmulShape(a, transA, b, transB);
-    if (!Arrays.equals(s, dst.shape)) {
-      throw new IllegalArgumentException("matmul: result " + Arrays.toString(s)
-          + " does not match destination " + dst.shapeString());
-    }
-    int m = s[0];
-    int n = s[1];
-    int k = transA ? a.shape[0] : a.shape[1];
-    Parallel.common().sgemm(K, transA, transB, m, n, k, a.data, 0, a.shape[1], b.data, 0, b.shape[1],
-        beta, dst.data, 0, n);
-  }
-
-  private static int[] matmulShape(Tensor a, boolean transA, Tensor b, boolean transB) {
-    if (a.rank() != 2 || b.rank() != 2) {
-      throw new IllegalArgumentException("matmul: " + a.shapeString() + " x " + b.shapeString()
-          + ": both must be rank 2");
-    }
-    int m = transA ? a.shape[1] : a.shape[0];
-    int ka = transA ? a.shape[0] : a.shape[1];
-    int kb = transB ? b.shape[1] : b.shape[0];
-    int n = transB ? b.shape[0] : b.shape[1];
-    if (ka != kb) {
-      throw new IllegalArgumentException("matmul: " + a.shapeString() + (transA ? "ᵀ" : "") + " x "
-          + b.shapeString() + (transB ? "ᵀ" : "") + ": inner sizes " + ka + " and " + kb + " differ");
-    }
-    return new int[] {m, n};
   }
 
   // ---------------------------------------------------------------- elementwise, with broadcasting

@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
-/** {@link Parallel}: chunking covers every index once, failures surface, and GEMM does not depend on threads. */
+/** {@link Parallel}: chunking covers every index once and failures surface. */
 final class ParallelTest {
 
   @Test
@@ -85,41 +85,6 @@ final class ParallelTest {
     try (Parallel parallel = new Parallel(1)) {
       assertThrows(IllegalArgumentException.class, () -> parallel.forRange(-1, 1, (f, t) -> { }));
       assertThrows(IllegalArgumentException.class, () -> parallel.forRange(1, 0, (f, t) -> { }));
-    }
-  }
-
-  @Test
-  void sgemmIsBitIdenticalForOneAndTwoThreads() {
-    List<Kernels> implementations = new ArrayList<>(List.of(ScalarKernels.INSTANCE));
-    if (KernelProvider.panamaOrNull() != null) {
-      implementations.add(KernelProvider.panamaOrNull());
-    }
-    // Rows split (m large), columns split (m small, n large; and n > m with m over two row chunks), an
-    // im2col-like skinny product, and a small C with a long k (split along k, with a short last chunk).
-    int[][] shapes = {{301, 70, 130}, {30, 333, 200}, {120, 700, 60}, {2000, 30, 25}, {30, 25, 9000}};
-    SplittableRandom rng = new SplittableRandom(6);
-    try (Parallel one = new Parallel(1); Parallel two = new Parallel(2)) {
-      for (Kernels kernels : implementations) {
-        for (int[] s : shapes) {
-          for (int t = 0; t < 4; t++) {
-            boolean transA = (t & 1) != 0;
-            boolean transB = (t & 2) != 0;
-            int m = s[0];
-            int n = s[1];
-            int k = s[2];
-            float[] a = KernelsAgreementTest.random(rng, m * k);
-            float[] b = KernelsAgreementTest.random(rng, k * n);
-            float[] c0 = KernelsAgreementTest.random(rng, m * n);
-            int lda = transA ? m : k;
-            int ldb = transB ? k : n;
-            float[] serial = c0.clone();
-            one.sgemm(kernels, transA, transB, m, n, k, a, 0, lda, b, 0, ldb, 1f, serial, 0, n);
-            float[] split = c0.clone();
-            two.sgemm(kernels, transA, transB, m, n, k, a, 0, lda, b, 0, ldb, 1f, split, 0, n);
-            assertArrayEquals(serial, split, kernels.name() + " " + t + " " + m + "x" + n + "x" + k);
-          }
-        }
-      }
     }
   }
 }

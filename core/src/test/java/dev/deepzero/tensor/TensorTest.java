@@ -12,11 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.deepzero.testing.Tolerances;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
 class TensorTest {
 
@@ -201,85 +197,6 @@ class TensorTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.slice(3, 5));
     assertMessageNames(e, "[3, 5)", "[4, 2]");
     assertThrows(IllegalArgumentException.class, () -> t.slice(2, 1));
-  }
-
-  static Stream<Arguments> awkwardSizes() {
-    int[] sizes = {1, 3, 7, 17, 33};
-    Stream.Builder<Arguments> b = Stream.builder();
-    for (int m : sizes) {
-      for (int k : sizes) {
-        for (int n : sizes) {
-          // All 125 would be slow-ish to read in a report; every size appears on every axis anyway.
-          if ((m + 2 * k + 3 * n) % 3 == 0 || m == k && k == n) {
-            b.add(Arguments.of(m, k, n));
-          }
-        }
-      }
-    }
-    return b.build();
-  }
-
-  /** The product by the textbook triple loop, in double. */
-  private Tensor naive(Tensor a, Tensor b) {
-    int m = a.dim(0);
-    int k = a.dim(1);
-    int n = b.dim(1);
-    Tensor out = Tensor.zeros(m, n);
-    for (int i = 0; i < m; i++) {
-      for (int j = 0; j < n; j++) {
-        double acc = 0;
-        for (int p = 0; p < k; p++) {
-          acc += (double) a.get(i, p) * b.get(p, j);
-        }
-        out.set((float) acc, i, j);
-      }
-    }
-    return out;
-  }
-
-  @ParameterizedTest(name = "[{0}, {1}] x [{1}, {2}]")
-  @MethodSource("awkwardSizes")
-  void matchesTripleLoopWithEveryTransposeFlag(int m, int k, int n) {
-    SplittableRandom rng = new SplittableRandom(31L * m + 7L * k + n);
-    Tensor a = Tensor.randn(rng, 1f, m, k);
-    Tensor b = Tensor.randn(rng, 1f, k, n);
-    Tensor expected = naive(a, b);
-    float rtol = Tolerances.REDUCTION_RTOL;
-    float atol = Tolerances.REDUCTION_ATOL;
-    assertClose(a.matmul(b), expected, rtol, atol, "a·b");
-    assertClose(Tensor.matmul(a.transpose(), true, b, false), expected, rtol, atol, "(aᵀ)ᵀ·b");
-    assertClose(Tensor.matmul(a, false, b.transpose(), true), expected, rtol, atol, "a·(bᵀ)ᵀ");
-    assertClose(Tensor.matmul(a.transpose(), true, b.transpose(), true), expected, rtol, atol, "both");
-  }
-
-  @Test
-  void handWorkedProduct() {
-    Tensor a = oneToSix();
-    Tensor b = Tensor.of(new float[][] {{7, 8}, {9, 10}, {11, 12}});
-    assertExactlyEquals(a.matmul(b), Tensor.of(new float[][] {{58, 64}, {139, 154}}));
-  }
-
-  @Test
-  void matmulIntoAccumulatesWithBetaOne() {
-    Tensor a = oneToSix();
-    Tensor b = Tensor.ones(3, 1);
-    Tensor dst = Tensor.of(new float[] {1, 1}, 2, 1);
-    Tensor.matmulInto(a, false, b, false, 1f, dst);
-    assertExactlyEquals(dst, Tensor.of(new float[] {7, 16}, 2, 1));
-    Tensor.matmulInto(a, false, b, false, 0f, dst);
-    assertExactlyEquals(dst, Tensor.of(new float[] {6, 15}, 2, 1));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Tensor.matmulInto(a, false, b, false, 0f, Tensor.zeros(1, 2)));
-    assertMessageNames(e, "[2, 1]", "[1, 2]");
-  }
-
-  @Test
-  void shapeMismatchNamesBothShapes() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Tensor.zeros(64, 784).matmul(Tensor.zeros(100, 10)));
-    assertMessageNames(e, "matmul", "[64, 784]", "[100, 10]");
-    e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(3).matmul(Tensor.zeros(3, 1)));
-    assertMessageNames(e, "matmul", "[3]", "[3, 1]");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.deepzero.nn.layers;
 import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.Mode;
+import dev.deepzero.ops.Pooling;
 import dev.deepzero.tensor.Tensor;
 
 /**
@@ -20,8 +21,8 @@ public final class AvgPool2d implements Layer {
   private final int kernelSize;
   private final int stride;
   private final int padding;
-  private PoolWindows windows;
   private int[] inputShape;
+  private int[] outputShape;
 
   /** Non-overlapping pooling: stride = kernel, no padding. */
   public AvgPool2d(int kernelSize) {
@@ -34,7 +35,7 @@ public final class AvgPool2d implements Layer {
    * @param padding P, at most K/2
    */
   public AvgPool2d(int kernelSize, int stride, int padding) {
-    PoolWindows.checkOptions("AvgPool2d", kernelSize, stride, padding);
+    Pooling.checkOptions("AvgPool2d", kernelSize, stride, padding);
     this.kernelSize = kernelSize;
     this.stride = stride;
     this.padding = padding;
@@ -42,66 +43,16 @@ public final class AvgPool2d implements Layer {
 
   @Override
   public Tensor forward(Tensor x, Mode mode) {
-    PoolWindows win = PoolWindows.of("AvgPool2d", x, kernelSize, stride, padding);
-    Tensor out = Tensor.zeros(win.outputShape(x.dim(0)));
-    float[] in = x.data();
-    float[] y = out.data();
-    int w = x.dim(3);
-    float scale = 1f / (kernelSize * kernelSize);
-    int ow = win.outWidth();
-    int oh = win.rowLo.length;
-    int planes = x.dim(0) * x.dim(1);
-    for (int plane = 0; plane < planes; plane++) {
-      int base = plane * win.inPlane();
-      for (int oy = 0; oy < oh; oy++) {
-        int o0 = (plane * oh + oy) * ow;
-        for (int iy = win.rowLo[oy]; iy < win.rowHi[oy]; iy++) {
-          for (int kx = 0; kx < kernelSize; kx++) {
-            int src = base + iy * w - padding + kx;
-            for (int ox = win.tapLo[kx]; ox < win.tapHi[kx]; ox++) {
-              y[o0 + ox] += in[src + ox * stride];
-            }
-          }
-        }
-        for (int ox = 0; ox < ow; ox++) {
-          y[o0 + ox] *= scale;
-        }
-      }
-    }
-    windows = win;
+    Tensor out = Pooling.average("AvgPool2d", x, kernelSize, stride, padding);
     inputShape = x.shape();
+    outputShape = out.shape();
     return out;
   }
 
   @Override
   public Tensor backward(Tensor gradOutput) {
-    PoolWindows win = windows;
-    Cache.checkBackward("AvgPool2d", win == null ? null : gradOutput,
-        win == null ? null : win.outputShape(inputShape[0]), gradOutput);
-    Tensor gradInput = Tensor.zeros(inputShape);
-    float[] gi = gradInput.data();
-    float[] g = gradOutput.data();
-    int w = inputShape[3];
-    float scale = 1f / (kernelSize * kernelSize);
-    int ow = win.outWidth();
-    int oh = win.rowLo.length;
-    int planes = inputShape[0] * inputShape[1];
-    // The adjoint of forward's traversal: each output's share goes back to every pixel it summed.
-    for (int plane = 0; plane < planes; plane++) {
-      int base = plane * win.inPlane();
-      for (int oy = 0; oy < oh; oy++) {
-        int o0 = (plane * oh + oy) * ow;
-        for (int iy = win.rowLo[oy]; iy < win.rowHi[oy]; iy++) {
-          for (int kx = 0; kx < kernelSize; kx++) {
-            int dst = base + iy * w - padding + kx;
-            for (int ox = win.tapLo[kx]; ox < win.tapHi[kx]; ox++) {
-              gi[dst + ox * stride] += g[o0 + ox] * scale;
-            }
-          }
-        }
-      }
-    }
-    return gradInput;
+    BackwardCheck.cached("AvgPool2d", outputShape == null ? null : gradOutput, outputShape, gradOutput);
+    return Pooling.averageBackward(inputShape, gradOutput, kernelSize, stride, padding);
   }
 
   @Override

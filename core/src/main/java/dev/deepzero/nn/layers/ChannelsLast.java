@@ -34,7 +34,7 @@ public final class ChannelsLast implements Layer {
   public Tensor backward(Tensor gradOutput) {
     int[] outputShape = inputShape == null ? null
         : new int[] {inputShape[0], inputShape[2], inputShape[3], inputShape[1]};
-    Cache.checkBackward("ChannelsLast", inputShape == null ? null : gradOutput, outputShape, gradOutput);
+    BackwardCheck.cached("ChannelsLast", inputShape == null ? null : gradOutput, outputShape, gradOutput);
     Tensor gradInput = Tensor.zeros(inputShape);
     // The inverse permutation is the transpose of each sample's [positions, C] matrix.
     transpose(gradOutput.data(), gradInput.data(), inputShape[0], inputShape[2] * inputShape[3], inputShape[1]);

@@ -3,6 +3,7 @@ package dev.deepzero.nn.layers;
 import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.Mode;
+import dev.deepzero.ops.Pointwise;
 import dev.deepzero.tensor.Tensor;
 import java.util.SplittableRandom;
 
@@ -25,7 +26,7 @@ public final class Dropout implements Layer {
 
   private final float p;
   private SplittableRandom rng;
-  private float[] scaledMask;
+  private Tensor scaledMask;
   private int[] outputShape;
 
   /**
@@ -56,43 +57,17 @@ public final class Dropout implements Layer {
       scaledMask = null;
       return x;
     }
-    float keep = 1f / (1f - p);
-    // An element is dropped when a uniform 32-bit draw falls below p · 2^32: each nextLong() serves two
-    // elements.
-    long threshold = (long) (p * 0x1p32);
-    float[] mask = Tensor.empty(x.shape()).data();
-    Tensor y = Tensor.empty(x.shape());
-    float[] in = x.data();
-    float[] out = y.data();
-    int keepBits = Float.floatToRawIntBits(keep);
-    for (int i = 0; i < mask.length; i += 2) {
-      long bits = rng.nextLong();
-      // Kept (all-ones) when the draw is at least the threshold, dropped (zero bits) below it, without a
-      // branch: a branch mispredicted on a quarter of the elements and took most of the time.
-      mask[i] = Float.intBitsToFloat(keepBits & ~(int) (((bits & 0xFFFFFFFFL) - threshold) >> 63));
-      out[i] = in[i] * mask[i];
-      if (i + 1 < mask.length) {
-        mask[i + 1] = Float.intBitsToFloat(keepBits & ~(int) (((bits >>> 32) - threshold) >> 63));
-        out[i + 1] = in[i + 1] * mask[i + 1];
-      }
-    }
-    scaledMask = mask;
-    return y;
+    scaledMask = Pointwise.dropoutMask(rng, p, x.shape());
+    return Pointwise.multiply(x, scaledMask);
   }
 
   @Override
   public Tensor backward(Tensor gradOutput) {
-    Cache.checkBackward("Dropout", outputShape == null ? null : gradOutput, outputShape, gradOutput);
+    BackwardCheck.cached("Dropout", outputShape == null ? null : gradOutput, outputShape, gradOutput);
     if (scaledMask == null) {
       return gradOutput;
     }
-    Tensor gradInput = Tensor.empty(outputShape);
-    float[] g = gradOutput.data();
-    float[] gi = gradInput.data();
-    for (int i = 0; i < gi.length; i++) {
-      gi[i] = g[i] * scaledMask[i];
-    }
-    return gradInput;
+    return Pointwise.multiply(gradOutput, scaledMask);
   }
 
   /** {@inheritDoc} It passes through in eval mode. */

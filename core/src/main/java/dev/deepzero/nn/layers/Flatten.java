@@ -31,7 +31,7 @@ public final class Flatten implements Layer {
 
   @Override
   public Tensor backward(Tensor gradOutput) {
-    Cache.checkBackward("Flatten", inputShape == null ? null : gradOutput,
+    BackwardCheck.cached("Flatten", inputShape == null ? null : gradOutput,
         inputShape == null ? null : new int[] {inputShape[0], features(inputShape)}, gradOutput);
     return gradOutput.reshape(inputShape);
   }

@@ -44,7 +44,7 @@ public final class GlobalAvgPool2d implements Layer {
 
   @Override
   public Tensor backward(Tensor gradOutput) {
-    Cache.checkBackward("GlobalAvgPool2d", inputShape == null ? null : gradOutput,
+    BackwardCheck.cached("GlobalAvgPool2d", inputShape == null ? null : gradOutput,
         inputShape == null ? null : new int[] {inputShape[0], inputShape[1]}, gradOutput);
     Tensor gradInput = Tensor.zeros(inputShape);
     float[] gi = gradInput.data();

@@ -25,7 +25,7 @@ public final class Identity implements Layer {
 
   @Override
   public Tensor backward(Tensor gradOutput) {
-    Cache.checkBackward("Identity", shape == null ? null : gradOutput, shape, gradOutput);
+    BackwardCheck.cached("Identity", shape == null ? null : gradOutput, shape, gradOutput);
     return gradOutput;
   }
 

@@ -1,11 +1,9 @@
 package dev.deepzero.nn.layers;
 
-import dev.deepzero.kernel.KernelProvider;
-import dev.deepzero.kernel.Kernels;
-import dev.deepzero.kernel.Parallel;
 import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.Mode;
+import dev.deepzero.ops.Pointwise;
 import dev.deepzero.tensor.Tensor;
 
 /**
@@ -20,10 +18,6 @@ public class LeakyRelu implements Layer {
 
   /** The slope YOLOv1 uses for negative inputs. */
   public static final float DEFAULT_ALPHA = 0.1f;
-
-  // Elements per parallel task: below this, waking the second thread costs more than it saves.
-  private static final int ELEMENTS_PER_TASK = 1 << 15;
-  private static final Kernels KERNELS = KernelProvider.get();
 
   private final float alpha;
   private Tensor input;
@@ -49,25 +43,14 @@ public class LeakyRelu implements Layer {
   @Override
   public Tensor forward(Tensor x, Mode mode) {
     input = x;
-    Tensor out = Tensor.empty(x.shape());
-    float[] in = x.data();
-    float[] y = out.data();
-    Parallel.common().forRange(x.size(), ELEMENTS_PER_TASK, (from, to) ->
-        KERNELS.leakyRelu(alpha, in, from, y, from, to - from));
-    return out;
+    return Pointwise.leakyRelu(x, alpha);
   }
 
   @Override
   public Tensor backward(Tensor gradOutput) {
-    Tensor x = Cache.checkBackward(getClass().getSimpleName(), input, input == null ? null : input.shape(),
+    Tensor x = BackwardCheck.cached(getClass().getSimpleName(), input, input == null ? null : input.shape(),
         gradOutput);
-    Tensor gradInput = Tensor.empty(x.shape());
-    float[] in = x.data();
-    float[] g = gradOutput.data();
-    float[] gi = gradInput.data();
-    Parallel.common().forRange(x.size(), ELEMENTS_PER_TASK, (from, to) ->
-        KERNELS.leakyReluBackward(alpha, in, from, g, from, gi, from, to - from));
-    return gradInput;
+    return Pointwise.leakyReluBackward(x, gradOutput, alpha);
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.Mode;
 import dev.deepzero.nn.Parameter;
+import dev.deepzero.ops.Gemm;
 import dev.deepzero.tensor.Initializer;
 import dev.deepzero.tensor.Tensor;
 import java.util.List;
@@ -79,7 +80,7 @@ public final class Linear implements Layer {
     input = x;
     // Tensor.empty: in a training step or prediction slice, memory reused from the last one.
     Tensor out = Tensor.empty(x.dim(0), outFeatures);
-    Tensor.matmulInto(x, false, weight.value(), true, 0f, out);
+    Gemm.multiply(x, false, weight.value(), true, 0f, out);
     addBiasRows(out, bias.value());
     return out;
   }
@@ -91,9 +92,9 @@ public final class Linear implements Layer {
 
   @Override
   public Tensor backward(Tensor gradOutput, boolean needInputGradient) {
-    Tensor x = Cache.checkBackward("Linear", input, input == null ? null : new int[] {input.dim(0), outFeatures},
+    Tensor x = BackwardCheck.cached("Linear", input, input == null ? null : new int[] {input.dim(0), outFeatures},
         gradOutput);
-    Tensor.matmulInto(gradOutput, true, x, false, 1f, weight.grad());
+    Gemm.multiply(gradOutput, true, x, false, 1f, weight.grad());
     float[] g = gradOutput.data();
     float[] db = bias.grad().data();
     for (int n = 0, rows = x.dim(0); n < rows; n++) {
@@ -105,7 +106,7 @@ public final class Linear implements Layer {
       return null;
     }
     Tensor gradInput = Tensor.empty(x.dim(0), inFeatures);
-    Tensor.matmulInto(gradOutput, false, weight.value(), false, 0f, gradInput);
+    Gemm.multiply(gradOutput, false, weight.value(), false, 0f, gradInput);
     return gradInput;
   }
 

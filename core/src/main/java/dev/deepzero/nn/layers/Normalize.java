@@ -68,7 +68,7 @@ public final class Normalize implements Layer {
 
   @Override
   public Tensor backward(Tensor gradOutput) {
-    Cache.checkBackward("Normalize", shape == null ? null : gradOutput, shape, gradOutput);
+    BackwardCheck.cached("Normalize", shape == null ? null : gradOutput, shape, gradOutput);
     return apply(gradOutput, true);
   }
 

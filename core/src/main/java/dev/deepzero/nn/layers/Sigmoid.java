@@ -40,7 +40,7 @@ public final class Sigmoid implements Layer {
 
   @Override
   public Tensor backward(Tensor gradOutput) {
-    Tensor y = Cache.checkBackward("Sigmoid", output, output == null ? null : output.shape(), gradOutput);
+    Tensor y = BackwardCheck.cached("Sigmoid", output, output == null ? null : output.shape(), gradOutput);
     Tensor gradInput = Tensor.zeros(y.shape());
     float[] yd = y.data();
     float[] g = gradOutput.data();

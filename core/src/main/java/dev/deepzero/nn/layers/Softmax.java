@@ -66,7 +66,7 @@ public final class Softmax implements Layer {
 
   @Override
   public Tensor backward(Tensor gradOutput) {
-    Tensor y = Cache.checkBackward("Softmax", output, output == null ? null : output.shape(), gradOutput);
+    Tensor y = BackwardCheck.cached("Softmax", output, output == null ? null : output.shape(), gradOutput);
     int k = y.dim(-1);
     Tensor gradInput = Tensor.zeros(y.shape());
     float[] yd = y.data();

@@ -25,7 +25,7 @@ public final class Tanh implements Layer {
 
   @Override
   public Tensor backward(Tensor gradOutput) {
-    Tensor y = Cache.checkBackward("Tanh", output, output == null ? null : output.shape(), gradOutput);
+    Tensor y = BackwardCheck.cached("Tanh", output, output == null ? null : output.shape(), gradOutput);
     Tensor gradInput = Tensor.zeros(y.shape());
     float[] yd = y.data();
     float[] g = gradOutput.data();

@@ -97,7 +97,7 @@ public final class YoloActivation implements Layer {
 
   @Override
   public Tensor backward(Tensor gradOutput) {
-    Tensor y = Cache.checkBackward("YoloActivation", output, output == null ? null : output.shape(), gradOutput);
+    Tensor y = BackwardCheck.cached("YoloActivation", output, output == null ? null : output.shape(), gradOutput);
     int d = cellValues();
     int boxValues = BOX_VALUES * boxesPerCell;
     Tensor gradInput = Tensor.zeros(y.shape());

@@ -81,15 +81,12 @@ class ConvPoolTest {
   }
 
   /**
-   * Small output planes are multiplied several images at a time (groups of 8, 4, 2 or 1 by plane size); a batch
-   * of 11 has full groups, a partial last group, and groups in two blocks of the weight-gradient sums.
+   * Small output planes are multiplied several images at a time (groups of 8, 4, 2 or 1 by plane size, see
+   * ConvolutionTest); a batch of 11 has full groups, a partial last group, and groups in two blocks of the
+   * weight-gradient sums.
    */
   @Test
   void conv2dGroupsOfImagesMatchDirectConvolution() {
-    assertEquals(8, Conv2d.imagesPerGroup(25));
-    assertEquals(4, Conv2d.imagesPerGroup(100));
-    assertEquals(2, Conv2d.imagesPerGroup(144));
-    assertEquals(1, Conv2d.imagesPerGroup(256));
     SplittableRandom rng = new SplittableRandom(77);
     for (int size : new int[] {5, 10, 12, 16}) {
       for (int inChannels : new int[] {1, 5}) { // 9 and 45 unfolded rows: row dots and sgemm for dW

@@ -1,7 +1,7 @@
-package dev.deepzero.nn.layers;
+package dev.deepzero.ops;
 
-import dev.deepzero.tensor.Im2Col;
 import dev.deepzero.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * The windows of a square pooling layer over one input size, clipped to the image. Window row {@code oy} covers
@@ -12,8 +12,7 @@ import dev.deepzero.tensor.Tensor;
  * <p>The pooling loops visit, for each output row, each window row {@code iy} and tap {@code kx}, and then run
  * along the output row: the innermost loop is OW long instead of K long (2 for the usual 2x2 pooling, where a
  * JIT-compiled loop's setup costs more than its body), and the precomputed ranges keep it free of padding
- * tests. Each window still sees its elements in row-major order. Shared by {@link MaxPool2d} and
- * {@link AvgPool2d}.
+ * tests. Each window still sees its elements in row-major order. Used by {@link Pooling}.
  */
 final class PoolWindows {
 
@@ -63,16 +62,22 @@ final class PoolWindows {
 
   /** The windows for input {@code x}, which must be {@code [N, C, H, W]} with the kernel fitting the padded input. */
   static PoolWindows of(String layer, Tensor x, int kernel, int stride, int padding) {
-    if (x.rank() != 4) {
-      throw new IllegalArgumentException(layer + ": input " + x.shapeString() + " must be [N, C, H, W]");
+    return of(layer, x.shape(), kernel, stride, padding);
+  }
+
+  /** The windows for an input of shape {@code [N, C, H, W]}, with the kernel fitting the padded input. */
+  static PoolWindows of(String layer, int[] shape, int kernel, int stride, int padding) {
+    if (shape.length != 4) {
+      throw new IllegalArgumentException(layer + ": input " + Arrays.toString(shape) + " must be [N, C, H, W]");
     }
-    int h = x.dim(2);
-    int w = x.dim(3);
-    if (x.dim(1) == 0 || kernel > h + 2 * padding || kernel > w + 2 * padding) {
+    int h = shape[2];
+    int w = shape[3];
+    if (shape[1] == 0 || kernel > h + 2 * padding || kernel > w + 2 * padding) {
       throw new IllegalArgumentException(layer + ": kernel " + kernel + "x" + kernel + " does not fit input "
-          + x.shapeString() + " padded by " + padding + " (" + (h + 2 * padding) + "x" + (w + 2 * padding) + ")");
+          + Arrays.toString(shape) + " padded by " + padding + " (" + (h + 2 * padding) + "x" + (w + 2 * padding)
+          + ")");
     }
-    return new PoolWindows(Im2Col.Geometry.square(x.dim(1), h, w, kernel, stride, padding));
+    return new PoolWindows(Im2Col.Geometry.square(shape[1], h, w, kernel, stride, padding));
   }
 
   /** The output shape for a batch of {@code n}: {@code [N, C, OH, OW]}. */

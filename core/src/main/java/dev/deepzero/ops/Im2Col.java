@@ -1,5 +1,6 @@
-package dev.deepzero.tensor;
+package dev.deepzero.ops;
 
+import dev.deepzero.tensor.Tensor;
 import java.util.Arrays;
 
 /**

@@ -1,0 +1,225 @@
+package dev.deepzero.ops;
+
+import dev.deepzero.kernel.KernelProvider;
+import dev.deepzero.kernel.Kernels;
+import dev.deepzero.kernel.Parallel;
+import dev.deepzero.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * 2-D convolution as im2col plus matrix products, scheduled over the thread pool: the machinery under
+ * {@code nn.layers.Conv2d}, which holds the formulas.
+ *
+ * <pre>
+ * forward, per image n:  y_n = W · col_n + b              col_n = im2col(x_n) [C·KH·KW, OH·OW], W [F, C·KH·KW]
+ * backward, per image n: dW += g_n · col_nᵀ,  db += Σ_{oy, ox} g_n,  gradInput_n = col2im(Wᵀ · g_n)
+ * </pre>
+ *
+ * <p>Layout choice: one product per image, {@code W · col_n = [F, OH·OW]}, which is already image n of the
+ * NCHW output, rather than the articles' single product over the whole batch ({@code col [N·OH·OW, C·KH·KW] ·
+ * Wᵀ}, which yields NHWC and needs a transpose back). Per image, the column block ({@code C·KH·KW·OH·OW}
+ * floats: 57 KB for the MNIST net) stays in cache between im2col and the product and is reused for the
+ * backward, where the whole-batch matrix would be N times larger (5.8 MB at batch 100, and hundreds of MB for
+ * large feature maps); it is also why backward recomputes im2col from the input instead of keeping the
+ * columns: re-unfolding costs a copy, keeping them costs N·C·KH·KW·OH·OW floats. On the articles' MNIST layer
+ * (batch 100, 1x28x28, 30 filters 5x5) with the scalar kernels, this was about 10% faster than the whole-batch
+ * product in both directions.
+ *
+ * <p>Small output planes are multiplied a group of images at a time (see {@link #imagesPerGroup}). Images are
+ * processed in parallel; the weight and bias gradients are summed per fixed block of images and the blocks
+ * added in order, so results are bit-identical for any number of threads.
+ *
+ * <p>Memory: outputs and each chunk's scratch (unfolded columns, a group's product) come from {@link
+ * Tensor#empty}, so inside a training step or prediction slice they are the last one's memory again.
+ */
+public final class Convolution {
+
+  private static final Kernels KERNELS = KernelProvider.get();
+
+  // Images per partial sum of the weight gradient: fixed, so results do not depend on the thread count, and
+  // small enough that a batch of 100 gives both cores several blocks.
+  private static final int IMAGES_PER_BLOCK = 8;
+  // Most unfolded rows (in channels x kernel area) for which the weight gradient is taken as row dot products.
+  private static final int ROW_DOTS_MAX_ROWS = 32;
+  // Small output planes are multiplied a group of images at a time, their unfolded columns side by side in one
+  // matrix [C·KH·KW, G·OH·OW], so that each product has enough columns to fill the register tiles (a 7x7 plane's
+  // 49 columns fill two panels of 32 at 77%; eight images' 392 fill thirteen at 94%) and packs its operands once
+  // for G images. G is the smallest power of two up to IMAGES_PER_BLOCK that reaches GROUP_COLUMNS columns;
+  // planes of GROUP_COLUMNS pixels or more (the articles' 24x24) go one image at a time.
+  private static final int GROUP_COLUMNS = 256;
+
+  private Convolution() {}
+
+  /**
+   * {@code y[n, f] = W[f] · im2col(x_n) + b[f]}.
+   *
+   * @param x {@code [N, C, H, W]} matching {@code g}; Not modified
+   * @param weight {@code [F, C, KH, KW]}; Not modified
+   * @param bias {@code [F]}; Not modified
+   * @return {@code [N, F, OH, OW]}, from {@link Tensor#empty}
+   */
+  public static Tensor forward(Tensor x, Tensor weight, Tensor bias, Im2Col.Geometry g) {
+    int n = x.dim(0);
+    int outChannels = weight.dim(0);
+    int rows = g.colRows();
+    int cols = g.colCols();
+    Tensor out = Tensor.empty(n, outChannels, g.outHeight(), g.outWidth());
+    float[] y = out.data();
+    float[] w = weight.data();
+    float[] b = bias.data();
+    float[] in = x.data();
+    int group = imagesPerGroup(cols);
+    int groups = (n + group - 1) / group;
+    // Groups of images are independent: each chunk unfolds and multiplies its own, so no element depends on
+    // how the batch was split. A lone image's product goes straight into the output; a group's is copied there
+    // image by image.
+    Parallel pool = Parallel.common();
+    int colSize = rows * group * cols;
+    int scratchSize = colSize + (group > 1 ? outChannels * group * cols : 0);
+    float[] scratch = Tensor.empty(pool.chunks(groups, 1) * scratchSize).data();
+    pool.forChunks(groups, 1, (chunk, fromGroup, toGroup) -> {
+      int col = chunk * scratchSize;
+      int product = col + colSize;
+      for (int first = fromGroup * group, end = Math.min(n, toGroup * group); first < end; first += group) {
+        int images = Math.min(group, n - first);
+        int width = images * cols;
+        for (int j = 0; j < images; j++) {
+          Im2Col.unfold(in, (first + j) * g.imageSize(), g, scratch, col + j * cols, width);
+        }
+        int base = first * outChannels * cols;
+        if (images == 1) {
+          KERNELS.sgemm(false, false, outChannels, cols, rows, w, 0, rows, scratch, col, cols, 0f, y, base, cols);
+        } else {
+          KERNELS.sgemm(false, false, outChannels, width, rows, w, 0, rows, scratch, col, width, 0f, scratch,
+              product, width);
+          for (int j = 0; j < images; j++) {
+            for (int f = 0; f < outChannels; f++) {
+              System.arraycopy(scratch, product + f * width + j * cols, y, base + (j * outChannels + f) * cols,
+                  cols);
+            }
+          }
+        }
+        for (int plane = 0; plane < images * outChannels; plane++) {
+          float bf = b[plane % outChannels];
+          for (int q = base + plane * cols, stop = q + cols; q < stop; q++) {
+            y[q] += bf;
+          }
+        }
+      }
+    });
+    return out;
+  }
+
+  /**
+   * Adds {@code Σ_n g_n · col_nᵀ} into {@code weightGrad} and {@code Σ g} into {@code biasGrad}, and returns
+   * {@code gradInput = col2im(Wᵀ · g_n)} per image. Without the input gradient the column gradient and col2im
+   * are skipped: for a network's first convolution that is a third of its backward pass.
+   *
+   * @param x the forward input, {@code [N, C, H, W]}; Not modified
+   * @param weight {@code [F, C, KH, KW]}; Not modified
+   * @param gradOutput {@code [N, F, OH, OW]}; Not modified
+   * @param weightGrad Modified: {@code +=}
+   * @param biasGrad Modified: {@code +=}
+   * @return {@code [N, C, H, W]} from {@link Tensor#empty}, or null when {@code needInputGradient} is false
+   */
+  public static Tensor backward(Tensor x, Tensor weight, Tensor gradOutput, Im2Col.Geometry g, Tensor weightGrad,
+      Tensor biasGrad, boolean needInputGradient) {
+    int n = x.dim(0);
+    int outChannels = weight.dim(0);
+    int rows = g.colRows();
+    int cols = g.colCols();
+    float[] w = weight.data();
+    float[] go = gradOutput.data();
+    float[] in = x.data();
+    // Reused memory: each image's part is zeroed by the chunk that folds into it, just before, on its core.
+    Tensor gradInput = needInputGradient ? Tensor.empty(x.shape()) : null;
+    float[] gi = needInputGradient ? gradInput.data() : null;
+    // dW and db sum over images. Each fixed block of IMAGES_PER_BLOCK images sums into its own partial, and the
+    // partials are added in block order: the same arithmetic whatever the number of threads.
+    int blocks = (n + IMAGES_PER_BLOCK - 1) / IMAGES_PER_BLOCK;
+    int wSize = outChannels * rows;
+    float[] partialW = Tensor.empty(blocks * wSize).data(); // each block zeroes its own partial
+    double[] partialB = new double[blocks * outChannels];
+    int group = imagesPerGroup(cols); // divides IMAGES_PER_BLOCK, so groups never straddle blocks
+    Parallel pool = Parallel.common();
+    int colSize = rows * group * cols;
+    int scratchSize = colSize + (group > 1 ? outChannels * group * cols : 0);
+    float[] scratch = Tensor.empty(pool.chunks(blocks, 1) * scratchSize).data();
+    pool.forChunks(blocks, 1, (chunk, fromBlock, toBlock) -> {
+      int col = chunk * scratchSize;
+      int grads = col + colSize;
+      for (int block = fromBlock; block < toBlock; block++) {
+        Arrays.fill(partialW, block * wSize, (block + 1) * wSize, 0f);
+        int blockEnd = Math.min(n, (block + 1) * IMAGES_PER_BLOCK);
+        for (int first = block * IMAGES_PER_BLOCK; first < blockEnd; first += group) {
+          int images = Math.min(group, blockEnd - first);
+          int width = images * cols;
+          int base = first * outChannels * cols;
+          for (int plane = 0; plane < images * outChannels; plane++) {
+            // A vector sum: one serial chain of double adds over every output pixel cost a third of backward.
+            partialB[block * outChannels + plane % outChannels] += KERNELS.sum(go, base + plane * cols, cols);
+          }
+          for (int j = 0; j < images; j++) {
+            Im2Col.unfold(in, (first + j) * g.imageSize(), g, scratch, col + j * cols, width);
+          }
+          // The group's output gradient as one matrix [F, width]: a lone image's is in place, a group's is
+          // gathered image by image.
+          float[] gm = go;
+          int gOff = base;
+          if (images > 1) {
+            for (int j = 0; j < images; j++) {
+              for (int f = 0; f < outChannels; f++) {
+                System.arraycopy(go, base + (j * outChannels + f) * cols, scratch, grads + f * width + j * cols,
+                    cols);
+              }
+            }
+            gm = scratch;
+            gOff = grads;
+          }
+          // dW_block += g · colᵀ. With few unfolded rows (a first layer: 25 for 1 channel and 5x5) as row dot
+          // products read in place, where sgemm would spend as long packing a transposed col as multiplying;
+          // with more, each row would be re-read too often, and sgemm's packed tiles win (3x on the detector).
+          if (rows <= ROW_DOTS_MAX_ROWS) {
+            KERNELS.accumulateRowDots(outChannels, rows, width, gm, gOff, width, scratch, col, width, partialW,
+                block * wSize, rows);
+          } else {
+            KERNELS.sgemm(false, true, outChannels, rows, width, gm, gOff, width, scratch, col, width, 1f,
+                partialW, block * wSize, rows);
+          }
+          if (gi != null) {
+            // The columns are no longer needed: their memory takes the column gradient Wᵀ · g, folded back
+            // image by image.
+            KERNELS.sgemm(true, false, rows, width, outChannels, w, 0, rows, gm, gOff, width, 0f, scratch, col,
+                width);
+            for (int j = 0; j < images; j++) {
+              int image = (first + j) * g.imageSize();
+              Arrays.fill(gi, image, image + g.imageSize(), 0f);
+              Im2Col.foldAdd(scratch, col + j * cols, width, g, gi, image);
+            }
+          }
+        }
+      }
+    });
+    float[] dw = weightGrad.data();
+    float[] db = biasGrad.data();
+    for (int block = 0; block < blocks; block++) {
+      KERNELS.axpy(1f, partialW, block * wSize, dw, 0, wSize);
+      for (int f = 0; f < outChannels; f++) {
+        db[f] += (float) partialB[block * outChannels + f];
+      }
+    }
+    return gradInput;
+  }
+
+  /**
+   * Images per product for output planes of {@code cols} pixels: the smallest power of two up to
+   * {@value #IMAGES_PER_BLOCK} whose planes together reach {@value #GROUP_COLUMNS} columns.
+   */
+  static int imagesPerGroup(int cols) {
+    int group = 1;
+    while (group < IMAGES_PER_BLOCK && group * cols < GROUP_COLUMNS) {
+      group *= 2;
+    }
+    return group;
+  }
+}
