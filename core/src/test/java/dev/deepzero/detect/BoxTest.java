@@ -18,7 +18,7 @@ class BoxTest {
     assertEquals(0.25, a.iou(new Box(0.5, 0.5, 1.5, 1.5)), EXACT, "contained: 1 / 4");
     assertEquals(1.0 / 7, a.iou(new Box(1, 1, 3, 3)), EXACT, "partial: 1 / (4 + 4 - 1)");
     assertEquals(1, a.iou(a), EXACT, "identical");
-    // YOLO.md 3.1: (10,10,50,50) vs (20,20,60,60) without the +1 = 900 / 2300.
+    // Worked by hand: (10,10,50,50) vs (20,20,60,60) without the +1 = 900 / 2300.
     assertEquals(0.391304, new Box(10, 10, 50, 50).iou(new Box(20, 20, 60, 60)), 1e-6);
     assertEquals(a.iou(new Box(1, 1, 3, 3)), new Box(1, 1, 3, 3).iou(a), EXACT, "symmetric");
   }

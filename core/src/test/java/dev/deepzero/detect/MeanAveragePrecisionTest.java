@@ -16,7 +16,7 @@ class MeanAveragePrecisionTest {
 
   private static final double TOL = 1e-6;
 
-  /** YOLO.md 3.1's vector: npos = 4, detections TP, FP, TP, TP, FP, FP. */
+  /** A case worked by hand with voc_eval.py's rules: npos = 4, detections TP, FP, TP, TP, FP, FP. */
   @Test
   void handWorkedCurveBothMetrics() {
     double[] rec = {.25, .25, .5, .75, .75, .75};

@@ -52,7 +52,8 @@ class VocFormatTest {
     assertEquals(2, a.objects().size(), "the <part> box is not an object");
     assertEquals(new LabeledBox(new Box(47, 239, 194, 370), 11), a.objects().get(0));
     assertTrue(warnings.isEmpty(), warnings.toString());
-    // YOLO.md 5.2: dog -> 11 0.341360 0.609000 0.416431 0.262000; person -> 14 0.507082 0.508000 0.974504 0.972000
+    // Worked by hand with darknet's voc_label.py conversion (x = ((xmin + xmax)/2 - 1)/W, w = (xmax - xmin)/W):
+    // dog -> 11 0.341360 0.609000 0.416431 0.262000; person -> 14 0.507082 0.508000 0.974504 0.972000
     List<LabeledBox> n = a.normalizedObjects();
     assertYolo(n.get(0), 11, 0.341360, 0.609000, 0.416431, 0.262000);
     assertYolo(n.get(1), 14, 0.507082, 0.508000, 0.974504, 0.972000);

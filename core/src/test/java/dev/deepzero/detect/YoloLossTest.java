@@ -15,7 +15,7 @@ class YoloLossTest {
 
   private static final double TOL = 1e-5;
 
-  /** YOLO.md 2.3: S=1, B=2, C=2, truth x=y=.5, w=h=.25, class 0. */
+  /** A case worked by hand with the paper's loss: S=1, B=2, C=2, truth x=y=.5, w=h=.25, class 0. */
   private static final YoloLayout WORKED = new YoloLayout(1, 2, 2);
 
   private static Tensor workedPrediction() {
