@@ -47,11 +47,12 @@ public interface Layer {
 
   /**
    * Whether, in {@link Mode#EVAL}, each sample's output depends on that sample alone, so that a batch run in
-   * slices gives the same result. Every built-in layer does (BatchNorm normalises with its running statistics and
-   * Dropout passes through in eval mode); a layer must say so itself, so the default is {@code false}.
+   * slices gives the same result. True by default, as for every built-in layer (BatchNorm normalises with its
+   * running statistics and Dropout passes through in eval mode); a layer that mixes the samples of a batch in
+   * eval mode must override this to return {@code false}, and a container answers for its contents.
    */
   default boolean samplewiseInEval() {
-    return false;
+    return true;
   }
 
   /**

@@ -21,8 +21,6 @@ public final class Sequential implements Layer {
   public static final int PREDICT_SLICE = 100;
 
   private final List<Layer> layers;
-  // predict's activation memory, per calling thread, reused from call to call (see predict).
-  private final ThreadLocal<Workspace> predictMemory = ThreadLocal.withInitial(Workspace::new);
 
   /** A model of the given layers, in order. */
   public Sequential(Layer... layers) {
@@ -87,8 +85,8 @@ public final class Sequential implements Layer {
    * {@code forward(input, Mode.EVAL)}, bit for bit. (The articles' CNN ran about four times faster this way at
    * batch 1000: its whole-batch activations are 69 MB.)
    *
-   * <p>The activations live in a {@link Workspace} that this model keeps for each calling thread and reuses in
-   * the next call, so repeated prediction (an evaluation pass) allocates only its outputs: fresh activations per
+   * <p>The activations live in the calling thread's own {@link Workspace}, reused in the next call, so
+   * repeated prediction (an evaluation pass) allocates only its outputs: fresh activations per
    * batch, tens of megabytes for a deep network, were too large for the young generation and filled the old
    * one, and a deep-cnn training run's resident size grew to the heap cap. The memory of one slice stays
    * allocated between calls.
@@ -103,7 +101,7 @@ public final class Sequential implements Layer {
     }
     Tensor out = null;
     // Each slice's activations are dead once its output is copied out: the next slice reuses their memory.
-    Workspace workspace = predictMemory.get();
+    Workspace workspace = Workspace.ofCurrentThread();
     for (int from = 0; from < n; from += PREDICT_SLICE) {
       int to = Math.min(n, from + PREDICT_SLICE);
       try (Workspace.Scope slice = workspace.open()) {

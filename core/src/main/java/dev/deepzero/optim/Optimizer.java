@@ -27,7 +27,6 @@ public abstract class Optimizer {
   private final float weightDecay;
   private float learningRate;
   private long steps;
-  private final float[] scratch;
 
   /**
    * @param parameters the parameters to update; the list is copied, the parameters are live
@@ -47,7 +46,6 @@ public abstract class Optimizer {
     this.parameters = List.copyOf(parameters);
     this.learningRate = learningRate;
     this.weightDecay = weightDecay;
-    int largest = 0;
     for (Parameter p : this.parameters) {
       Map<String, Tensor> s = new LinkedHashMap<>();
       float[][] arrays = new float[slotNames.length][];
@@ -58,9 +56,7 @@ public abstract class Optimizer {
       }
       slots.add(s);
       slotArrays.add(arrays);
-      largest = Math.max(largest, p.value().size());
     }
-    this.scratch = new float[largest];
   }
 
   /**
@@ -84,7 +80,7 @@ public abstract class Optimizer {
       int n = w.length;
       float[] grad = g;
       if (weightDecay != 0f) {
-        grad = scratch;
+        grad = Tensor.empty(n).data(); // in a training step, the last step's memory (see Workspace)
         for (int j = 0; j < n; j++) {
           grad[j] = g[j] + weightDecay * w[j];
         }

@@ -22,10 +22,14 @@ import java.util.Map;
  * }
  * }</pre>
  *
- * <p>Rule: a tensor made by {@code Tensor.empty} inside a scope is valid until the scope closes; {@link
- * Tensor#copy()} it to keep it (copies, {@link Tensor#zeros} and every other factory never use the workspace).
- * Only layers use {@code Tensor.empty}, for outputs they overwrite in full, so a loop that reads a step's
- * outputs within the step is unaffected.
+ * <p>This is the library's one mechanism for reusing memory. Rule: a tensor made by {@code Tensor.empty} inside
+ * a scope is valid until the scope closes; {@link Tensor#copy()} it to keep it (copies, {@link Tensor#zeros} and
+ * every other factory never use the workspace). Every layer takes its output and input gradient from {@code
+ * Tensor.empty}, and the operations under the layers and the optimizers take their scratch arrays from it too
+ * (an operation run in parallel takes one piece per chunk on the calling thread, since worker threads have no
+ * workspace open); memory that is added into is zeroed by whoever adds into it. A loop that reads a step's
+ * outputs within the step is unaffected. The one other reused memory is the SIMD kernels' per-thread packing
+ * buffers, below this package (see {@code PanamaGemm}).
  *
  * <p>Scopes nest: opening another workspace inside a scope makes it current until it closes. A workspace is
  * used by the thread that opened it; it is not thread-safe.
@@ -33,6 +37,7 @@ import java.util.Map;
 public final class Workspace {
 
   private static final ThreadLocal<Workspace> CURRENT = new ThreadLocal<>();
+  private static final ThreadLocal<Workspace> OWN = ThreadLocal.withInitial(Workspace::new);
 
   // Free arrays by length, and the arrays lent out by the open scope.
   private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
@@ -55,6 +60,15 @@ public final class Workspace {
     Scope scope = new Scope(CURRENT.get());
     CURRENT.set(this);
     return scope;
+  }
+
+  /**
+   * This thread's own workspace, kept for the thread's lifetime: for code that runs on whatever thread calls it
+   * and wants one call's memory reused by the next, such as {@code Sequential.predict}. Its memory stays
+   * allocated between calls.
+   */
+  public static Workspace ofCurrentThread() {
+    return OWN.get();
   }
 
   /** The workspace open on this thread, or null. */

@@ -78,6 +78,11 @@ class SequentialPredictTest {
       public LayerConfig config() {
         return LayerConfig.of("BatchCentring");
       }
+
+      @Override
+      public boolean samplewiseInEval() {
+        return false;
+      }
     };
     Sequential net = new Sequential(new Linear(3, 2, new SplittableRandom(1)), batchCentring);
     assertFalse(net.samplewiseInEval());

@@ -55,10 +55,6 @@ public final class AvgPool2d implements Layer {
     return Pooling.averageBackward(inputShape, gradOutput, kernelSize, stride, padding);
   }
 
-  @Override
-  public boolean samplewiseInEval() {
-    return true;
-  }
 
   @Override
   public LayerConfig config() {

@@ -125,11 +125,6 @@ public final class BatchNorm implements Layer {
     return b;
   }
 
-  /** {@inheritDoc} In eval mode it uses its running statistics, not the batch's. */
-  @Override
-  public boolean samplewiseInEval() {
-    return true;
-  }
 
   @Override
   public LayerConfig config() {

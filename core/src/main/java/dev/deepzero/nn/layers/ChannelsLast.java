@@ -25,7 +25,7 @@ public final class ChannelsLast implements Layer {
       throw new IllegalArgumentException("ChannelsLast: input " + x.shapeString() + " must be [N, C, H, W]");
     }
     inputShape = x.shape();
-    Tensor out = Tensor.zeros(x.dim(0), x.dim(2), x.dim(3), x.dim(1));
+    Tensor out = Tensor.empty(x.dim(0), x.dim(2), x.dim(3), x.dim(1));
     transpose(x.data(), out.data(), x.dim(0), x.dim(1), x.dim(2) * x.dim(3));
     return out;
   }
@@ -35,7 +35,7 @@ public final class ChannelsLast implements Layer {
     int[] outputShape = inputShape == null ? null
         : new int[] {inputShape[0], inputShape[2], inputShape[3], inputShape[1]};
     BackwardCheck.cached("ChannelsLast", inputShape == null ? null : gradOutput, outputShape, gradOutput);
-    Tensor gradInput = Tensor.zeros(inputShape);
+    Tensor gradInput = Tensor.empty(inputShape);
     // The inverse permutation is the transpose of each sample's [positions, C] matrix.
     transpose(gradOutput.data(), gradInput.data(), inputShape[0], inputShape[2] * inputShape[3], inputShape[1]);
     return gradInput;
@@ -54,10 +54,6 @@ public final class ChannelsLast implements Layer {
     }
   }
 
-  @Override
-  public boolean samplewiseInEval() {
-    return true;
-  }
 
   @Override
   public LayerConfig config() {

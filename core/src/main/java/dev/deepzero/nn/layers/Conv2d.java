@@ -153,10 +153,6 @@ public final class Conv2d implements Layer {
     return List.of(weight, bias);
   }
 
-  @Override
-  public boolean samplewiseInEval() {
-    return true;
-  }
 
   @Override
   public LayerConfig config() {

@@ -70,11 +70,6 @@ public final class Dropout implements Layer {
     return Pointwise.multiply(gradOutput, scaledMask);
   }
 
-  /** {@inheritDoc} It passes through in eval mode. */
-  @Override
-  public boolean samplewiseInEval() {
-    return true;
-  }
 
   @Override
   public LayerConfig config() {

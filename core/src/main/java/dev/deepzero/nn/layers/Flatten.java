@@ -45,10 +45,6 @@ public final class Flatten implements Layer {
     return s;
   }
 
-  @Override
-  public boolean samplewiseInEval() {
-    return true;
-  }
 
   @Override
   public LayerConfig config() {

@@ -27,7 +27,7 @@ public final class GlobalAvgPool2d implements Layer {
     }
     int planes = x.dim(0) * x.dim(1);
     int plane = x.dim(2) * x.dim(3);
-    Tensor out = Tensor.zeros(x.dim(0), x.dim(1));
+    Tensor out = Tensor.empty(x.dim(0), x.dim(1));
     float[] in = x.data();
     float[] y = out.data();
     for (int p = 0; p < planes; p++) {
@@ -46,7 +46,7 @@ public final class GlobalAvgPool2d implements Layer {
   public Tensor backward(Tensor gradOutput) {
     BackwardCheck.cached("GlobalAvgPool2d", inputShape == null ? null : gradOutput,
         inputShape == null ? null : new int[] {inputShape[0], inputShape[1]}, gradOutput);
-    Tensor gradInput = Tensor.zeros(inputShape);
+    Tensor gradInput = Tensor.empty(inputShape);
     float[] gi = gradInput.data();
     float[] g = gradOutput.data();
     int plane = inputShape[2] * inputShape[3];
@@ -56,10 +56,6 @@ public final class GlobalAvgPool2d implements Layer {
     return gradInput;
   }
 
-  @Override
-  public boolean samplewiseInEval() {
-    return true;
-  }
 
   @Override
   public LayerConfig config() {

@@ -29,10 +29,6 @@ public final class Identity implements Layer {
     return gradOutput;
   }
 
-  @Override
-  public boolean samplewiseInEval() {
-    return true;
-  }
 
   @Override
   public LayerConfig config() {

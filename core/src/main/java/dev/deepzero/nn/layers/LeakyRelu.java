@@ -53,10 +53,6 @@ public class LeakyRelu implements Layer {
     return Pointwise.leakyReluBackward(x, gradOutput, alpha);
   }
 
-  @Override
-  public boolean samplewiseInEval() {
-    return true;
-  }
 
   @Override
   public LayerConfig config() {

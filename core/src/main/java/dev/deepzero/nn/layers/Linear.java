@@ -126,10 +126,6 @@ public final class Linear implements Layer {
     return List.of(weight, bias);
   }
 
-  @Override
-  public boolean samplewiseInEval() {
-    return true;
-  }
 
   @Override
   public LayerConfig config() {

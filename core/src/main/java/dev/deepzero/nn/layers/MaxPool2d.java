@@ -59,10 +59,6 @@ public final class MaxPool2d implements Layer {
     return Pooling.maxBackward(x, output, gradOutput, kernelSize, stride, padding);
   }
 
-  @Override
-  public boolean samplewiseInEval() {
-    return true;
-  }
 
   @Override
   public LayerConfig config() {

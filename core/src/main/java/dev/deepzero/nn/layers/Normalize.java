@@ -74,7 +74,7 @@ public final class Normalize implements Layer {
 
   /** {@code (x - mean) / std} per channel, or only {@code / std} for gradients. */
   private Tensor apply(Tensor x, boolean scaleOnly) {
-    Tensor y = Tensor.zeros(x.shape());
+    Tensor y = Tensor.empty(x.shape());
     float[] in = x.data();
     float[] out = y.data();
     float[] m = mean.data();
@@ -98,10 +98,6 @@ public final class Normalize implements Layer {
     return b;
   }
 
-  @Override
-  public boolean samplewiseInEval() {
-    return true;
-  }
 
   @Override
   public LayerConfig config() {

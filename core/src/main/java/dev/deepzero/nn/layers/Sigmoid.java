@@ -28,7 +28,7 @@ public final class Sigmoid implements Layer {
 
   @Override
   public Tensor forward(Tensor x, Mode mode) {
-    Tensor y = Tensor.zeros(x.shape());
+    Tensor y = Tensor.empty(x.shape());
     float[] in = x.data();
     float[] out = y.data();
     for (int i = 0; i < in.length; i++) {
@@ -41,7 +41,7 @@ public final class Sigmoid implements Layer {
   @Override
   public Tensor backward(Tensor gradOutput) {
     Tensor y = BackwardCheck.cached("Sigmoid", output, output == null ? null : output.shape(), gradOutput);
-    Tensor gradInput = Tensor.zeros(y.shape());
+    Tensor gradInput = Tensor.empty(y.shape());
     float[] yd = y.data();
     float[] g = gradOutput.data();
     float[] gi = gradInput.data();
@@ -51,10 +51,6 @@ public final class Sigmoid implements Layer {
     return gradInput;
   }
 
-  @Override
-  public boolean samplewiseInEval() {
-    return true;
-  }
 
   @Override
   public LayerConfig config() {

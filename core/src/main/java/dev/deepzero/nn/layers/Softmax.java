@@ -58,7 +58,7 @@ public final class Softmax implements Layer {
     if (x.rank() == 0 || x.dim(-1) == 0) {
       throw new IllegalArgumentException("Softmax: input " + x.shapeString() + " has no last axis to normalise");
     }
-    Tensor y = Tensor.zeros(x.shape());
+    Tensor y = Tensor.empty(x.shape());
     softmaxRows(x.data(), y.data(), x.dim(-1));
     output = y;
     return y;
@@ -68,7 +68,7 @@ public final class Softmax implements Layer {
   public Tensor backward(Tensor gradOutput) {
     Tensor y = BackwardCheck.cached("Softmax", output, output == null ? null : output.shape(), gradOutput);
     int k = y.dim(-1);
-    Tensor gradInput = Tensor.zeros(y.shape());
+    Tensor gradInput = Tensor.empty(y.shape());
     float[] yd = y.data();
     float[] g = gradOutput.data();
     float[] gi = gradInput.data();
@@ -84,10 +84,6 @@ public final class Softmax implements Layer {
     return gradInput;
   }
 
-  @Override
-  public boolean samplewiseInEval() {
-    return true;
-  }
 
   @Override
   public LayerConfig config() {

@@ -19,14 +19,20 @@ public final class Tanh implements Layer {
 
   @Override
   public Tensor forward(Tensor x, Mode mode) {
-    output = x.map(Math::tanh);
-    return output;
+    Tensor y = Tensor.empty(x.shape());
+    float[] in = x.data();
+    float[] out = y.data();
+    for (int i = 0; i < in.length; i++) {
+      out[i] = (float) Math.tanh(in[i]);
+    }
+    output = y;
+    return y;
   }
 
   @Override
   public Tensor backward(Tensor gradOutput) {
     Tensor y = BackwardCheck.cached("Tanh", output, output == null ? null : output.shape(), gradOutput);
-    Tensor gradInput = Tensor.zeros(y.shape());
+    Tensor gradInput = Tensor.empty(y.shape());
     float[] yd = y.data();
     float[] g = gradOutput.data();
     float[] gi = gradInput.data();
@@ -36,10 +42,6 @@ public final class Tanh implements Layer {
     return gradInput;
   }
 
-  @Override
-  public boolean samplewiseInEval() {
-    return true;
-  }
 
   @Override
   public LayerConfig config() {

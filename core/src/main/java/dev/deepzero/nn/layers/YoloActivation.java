@@ -62,7 +62,7 @@ public final class YoloActivation implements Layer {
       throw new IllegalArgumentException("YoloActivation: input " + x.shapeString() + " must end in 5B + C = " + d
           + " values (B=" + boxesPerCell + ", C=" + numClasses + ")");
     }
-    Tensor y = Tensor.zeros(x.shape());
+    Tensor y = Tensor.empty(x.shape());
     float[] in = x.data();
     float[] out = y.data();
     int boxValues = BOX_VALUES * boxesPerCell;
@@ -100,7 +100,7 @@ public final class YoloActivation implements Layer {
     Tensor y = BackwardCheck.cached("YoloActivation", output, output == null ? null : output.shape(), gradOutput);
     int d = cellValues();
     int boxValues = BOX_VALUES * boxesPerCell;
-    Tensor gradInput = Tensor.zeros(y.shape());
+    Tensor gradInput = Tensor.empty(y.shape());
     float[] yd = y.data();
     float[] g = gradOutput.data();
     float[] gi = gradInput.data();
@@ -121,10 +121,6 @@ public final class YoloActivation implements Layer {
     return gradInput;
   }
 
-  @Override
-  public boolean samplewiseInEval() {
-    return true;
-  }
 
   @Override
   public LayerConfig config() {
