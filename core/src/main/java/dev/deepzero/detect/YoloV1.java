@@ -44,13 +44,14 @@ import java.util.SplittableRandom;
  * rather than darknet's linear outputs, which can overshoot.
  *
  * <p>Choosing S: a grid finer than the objects pays. On the default synthetic set (64 x 64, objects of 16 to 30
- * px), with the same 30-epoch schedule, S = 8 and this backbone reached a validation mAP@0.5 of 0.83 after 11
- * epochs and 0.89 after 30, where S = 4 (with the plain backbone this class had before) had 0.63 and 0.78. With
- * 8-pixel cells the responsible cell's features are centred within 4 pixels of the object's centre, so its class
- * and box are read from a well-aligned receptive field, and x, y need less sub-cell precision.
+ * px), with the same 30-epoch schedule (measured when S was chosen, December 2026), S = 8 and this backbone
+ * reached a validation mAP@0.5 of 0.83 after 11 epochs and 0.89 after 30, where S = 4 (with the plain backbone
+ * this class had before) had 0.63 and 0.78. With 8-pixel cells the responsible cell's features are centred
+ * within 4 pixels of the object's centre, so its class and box are read from a well-aligned receptive field, and
+ * x, y need less sub-cell precision.
  *
- * <p>Size it to the CPU: training cost grows with {@code imageSize²·width²}. The defaults (64 x 64, S = 8,
- * width 16) train at about 700 images per second on two idle cores (JDK 25).
+ * <p>Size it to the CPU: training cost grows with {@code imageSize²·width²}. Measured speeds of the defaults
+ * (64 x 64, S = 8, width 16) are in the README ({@code ./deepzero bench --detect} measures them).
  */
 public final class YoloV1 {
 

@@ -27,9 +27,10 @@ import java.util.function.Function;
  * </ul>
  *
  * <p>The seed and the completed epoch are the whole random state of the sample order, because the trainer
- * derives each epoch's order from the seed and the epoch number alone. So a run resumed with
- * {@code fit(train, validation, config, state.epoch() + 1)} repeats an uninterrupted run exactly, provided the
- * model has no Dropout: Dropout's mask generator is not saved. The optimizer is rebuilt by
+ * derives each epoch's order from the seed and the epoch number alone, and restarts augmentation and Dropout's
+ * masks from them at every epoch ({@code Layer.reseed}). So a run resumed with
+ * {@code fit(train, validation, config, state.epoch() + 1)} repeats an uninterrupted run exactly, Dropout
+ * included, although the mask generator itself is not saved. The optimizer is rebuilt by
  * {@link Optimizers#byName} with the saved learning rate and weight decay and that method's defaults for the
  * rest (momentum coefficient, Adam's betas and epsilon). Its step count is saved as a float32 tensor, so it is
  * exact up to 2^24 steps.

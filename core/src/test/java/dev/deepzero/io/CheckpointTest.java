@@ -52,7 +52,7 @@ class CheckpointTest {
     return new TensorDataset(Tensor.of(x, n, 4), Tensor.of(y, n));
   }
 
-  /** A seeded MLP without Dropout (whose mask generator a checkpoint does not hold), with BatchNorm buffers. */
+  /** A seeded MLP with BatchNorm buffers (resuming with Dropout is TrainerTest's). */
   private static Sequential mlp() {
     SplittableRandom rng = new SplittableRandom(SEED);
     return new Sequential(new Linear(4, 12, rng), new BatchNorm(12), new Relu(), new Linear(12, 3, rng));
