@@ -12,18 +12,22 @@ import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.Mode;
 import dev.deepzero.nn.Parameter;
 import dev.deepzero.nn.Sequential;
+import dev.deepzero.tensor.Initializer;
 import dev.deepzero.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The {@link Layer} contract, checked for every layer type of the library. */
+/** The {@link Layer} contract, checked for every layer type of the library ({@link Layers#TYPES}, as a test checks). */
 class LayerContractTest {
 
   /**
@@ -56,10 +60,27 @@ class LayerContractTest {
       s.add(new Subject("Dropout", rng -> new Dropout(0.5f, rng.split()), mode, 4, 6));
       s.add(new Subject("BatchNorm [N,F]", rng -> new BatchNorm(4), mode, 6, 4));
       s.add(new Subject("BatchNorm [N,C,H,W]", rng -> new BatchNorm(2), mode, 3, 2, 3, 3));
+      s.add(new Subject("Conv2d", rng -> new Conv2d(2, 3, 3, rng), mode, 2, 2, 6, 5));
+      s.add(new Subject("Conv2d stride 2, padding 1", rng -> new Conv2d(2, 3, 3, 2, 1, Initializer.heNormal(), rng),
+          mode, 3, 2, 7, 6));
+      s.add(new Subject("MaxPool2d 2x2", rng -> new MaxPool2d(2), mode, 2, 3, 6, 4));
+      s.add(new Subject("MaxPool2d 3x3 stride 2, padding 1", rng -> new MaxPool2d(3, 2, 1), mode, 2, 2, 7, 6));
+      s.add(new Subject("AvgPool2d", rng -> new AvgPool2d(3, 2, 1), mode, 2, 2, 7, 6));
+      s.add(new Subject("GlobalAvgPool2d", rng -> new GlobalAvgPool2d(), mode, 2, 3, 4, 5));
+      s.add(new Subject("Normalize", rng -> new Normalize(new float[] {0.5f, -1f}, new float[] {2f, 0.25f}), mode,
+          3, 2, 2, 3));
+      s.add(new Subject("ChannelsLast", rng -> new ChannelsLast(), mode, 2, 3, 2, 4));
       s.add(new Subject("Sequential", rng -> new Sequential(new Linear(4, 6, rng), new BatchNorm(6), new Relu(),
           new Dropout(0.25f, rng.split()), new Linear(6, 3, rng), new Softmax()), mode, 5, 4));
     }
     return s.stream();
+  }
+
+  @Test
+  void everyLayerTypeIsASubject() {
+    Set<String> covered = everyLayer().map(subject -> subject.factory().apply(new SplittableRandom(1)).config().type())
+        .collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(new TreeSet<>(Layers.TYPES), covered, "LayerContractTest's subjects against Layers.TYPES");
   }
 
   private static Tensor inputFor(Subject s, long seed) {
