@@ -35,6 +35,8 @@ class DarknetTest {
 
   private static final double TOLERANCE = 1e-4;
   private static final String SMALL_CFG = "yolov1-tiny-small.cfg";
+  private static final String FULL_YOLO_PROPERTY = "deepzero.interop.yolov1Tiny";
+  private static final Path YOLOV1_TINY = Path.of("/usr/share/darknet/cfg/yolov1-tiny.cfg");
 
   @TempDir Path dir;
 
@@ -83,6 +85,38 @@ class DarknetTest {
     System.out.printf("darknet save_weights -> deepzero, %s (%d outputs per image): max abs difference %.3g%n",
         SMALL_CFG, ours.dim(1), diff);
     assertTrue(diff <= TOLERANCE, "max abs difference " + diff);
+  }
+
+  /**
+   * darknet's own {@code yolov1-tiny.cfg} (448x448, 16 layers, 27 M weights, a 108 MB weights file): too slow for
+   * every build, so it runs only with {@code -D}{@value #FULL_YOLO_PROPERTY}{@code =true}.
+   */
+  @Test
+  void theRealYoloV1TinyRunsInDeepzeroWithDarknetsOutputs() throws Exception {
+    assumeTrue(Boolean.getBoolean(FULL_YOLO_PROPERTY), "skipped: the full yolov1-tiny check runs with -D"
+        + FULL_YOLO_PROPERTY + "=true");
+    assumeTrue(ExternalTools.darknetAvailable() && Files.exists(YOLOV1_TINY),
+        "skipped: gcc and Debian's darknet (with " + YOLOV1_TINY + ") not installed");
+    Path weights = dir.resolve("yolov1-tiny.weights");
+    long start = System.nanoTime();
+    ExternalTools.run(List.of(harness().toString(), "init", YOLOV1_TINY.toString(), weights.toString(), "5"), dir);
+    Darknet.Model model = Darknet.read(YOLOV1_TINY, weights);
+    Tensor images = Tensor.uniform(new SplittableRandom(9), 0f, 1f, 2, 3, 448, 448);
+    float[] darknet = darknetPredict(YOLOV1_TINY, weights, images);
+    Tensor ours = model.network().predict(images);
+    double diff = TestModels.maxAbsDiff(darknet, ours.data());
+    System.out.printf("darknet save_weights -> deepzero, yolov1-tiny.cfg (%,d parameters, %d outputs per image, 2"
+        + " images): max abs difference %.3g, largest |output| %.3g (%.1f s in all)%n",
+        model.network().parameterCount(), ours.dim(1), diff, maxAbs(darknet), (System.nanoTime() - start) / 1e9);
+    assertTrue(diff <= TOLERANCE, "max abs difference " + diff);
+  }
+
+  private static double maxAbs(float[] a) {
+    double max = 0;
+    for (float v : a) {
+      max = Math.max(max, Math.abs(v));
+    }
+    return max;
   }
 
   @Test
