@@ -146,6 +146,24 @@ class DarknetTest {
   }
 
   @Test
+  void cfgsDeepzeroCannotRepresentAreRefusedNamingTheLine() throws Exception {
+    String net = "[net]\nheight=5\nwidth=5\nchannels=1\n\n";
+    assertCfgError(net + "[route]\nlayers=-1\n", "line 6, [route]: section type not supported");
+    // darknet pools a 5x5 map to 3x3 (the last window hangs over the edge); symmetric padding cannot.
+    assertCfgError(net + "[maxpool]\nsize=2\nstride=2\n", "line 6, [maxpool]: size 2, stride 2, padding 1 on 5x5");
+    assertCfgError(net + "[connected]\noutput=10\nactivation=linear\n[detection]\nside=2\nnum=1\nclasses=1\ncoords=4\n",
+        "side² · ((1 + coords) · num + classes) = 24 but the layer before gives 10 values");
+    assertCfgError(net + "[convolutional]\nfilters=2\nactivation=swish\n", "activation 'swish' not supported");
+  }
+
+  private void assertCfgError(String cfg, String fragment) throws IOException {
+    Path file = dir.resolve("bad.cfg");
+    Files.writeString(file, cfg);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Darknet.read(file, null));
+    assertTrue(e.getMessage().contains(fragment), e.getMessage());
+  }
+
+  @Test
   void layersWithoutADarknetSectionAreNamed() {
     Sequential model = new Sequential(new dev.deepzero.nn.layers.Softmax());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
