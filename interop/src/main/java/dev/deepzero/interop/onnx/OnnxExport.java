@@ -176,7 +176,7 @@ public final class OnnxExport {
           return node("BatchNormalization", List.of(in, init(p + ".weight", state.get("weight")),
               init(p + ".bias", state.get("bias")), init(p + ".running_mean", state.get("running_mean")),
               init(p + ".running_var", state.get("running_var"))), p,
-              List.of(real("epsilon", c.floatOption("epsilon", Float.NaN)), real("momentum", 0.9f)));
+              List.of(real("epsilon", c.floatOption("epsilon", Float.NaN))));
         case "Linear":
           return node("Gemm", List.of(in, init(p + ".weight", state.get("weight")), init(p + ".bias", state.get("bias"))),
               p, List.of(real("alpha", 1f), real("beta", 1f), integer("transA", 0), integer("transB", 1)));
