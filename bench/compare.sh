@@ -137,7 +137,8 @@ for r in $(seq 1 "$rounds"); do
   if [ "$deepzero_ok" = 1 ]; then
     # shellcheck disable=SC2086
     if DEEPZERO_JAVA_OPTS="${DEEPZERO_JAVA_OPTS:-} ${deepzero_cap_opts[*]}" run deepzero "$results/deepzero.$r.out" \
-        ./deepzero bench "${bench_args[@]}" ${DEEPZERO_BENCH_ARGS:-} && [ -n "$(last_json "$results/deepzero.$r.out")" ]; then
+        ./deepzero bench "${bench_args[@]}" ${DEEPZERO_BENCH_ARGS:-} \
+        && [ -n "$(last_json "$results/deepzero.$r.out")" ]; then
       grep '^{' "$results/deepzero.$r.out" >"$results/deepzero.$r.json"
     else
       deepzero_ok=0  # a missing command or failed build will not get better next round

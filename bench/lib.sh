@@ -20,18 +20,22 @@ launcher_jvm_opts() {
 }
 
 # vector_cap_options BITS: sets deepzero_cap_opts (JVM options) and peer_cap_env (environment for the peers)
-# that keep both sides' SIMD at BITS-bit vectors (256: the AVX2 path on an AVX-512 machine; 128: SSE), or at
-# the machine's own width when BITS is empty. deepzero: -XX:MaxVectorSize=BITS/8 caps the Vector API's
-# FloatVector.SPECIES_PREFERRED (JDK 17 and 25: 32 -> 8 float lanes, 16 -> 4). PyTorch: ATen's dispatch level,
-# oneDNN's instruction set; OpenBLAS: its kernel.
+# that keep both sides' SIMD at BITS-bit vectors (256: the AVX2 path on an AVX-512 machine; 128: SSE width), or
+# at the machine's own width when BITS is empty. deepzero: -XX:MaxVectorSize=BITS/8 caps the Vector API's
+# FloatVector.SPECIES_PREFERRED (JDK 17 and 25: 32 -> 8 float lanes, 16 -> 4); for 256, -XX:UseAVX=2 also
+# keeps C2 to AVX2's instructions and its 16 vector registers (with AVX-512 but 256-bit vectors C2 could still
+# use 32 registers, and a register tile that spills on a real AVX2 machine would not). PyTorch: ATen's dispatch
+# level, oneDNN's instruction set; OpenBLAS: its kernel.
 vector_cap_options() {
   deepzero_cap_opts=() peer_cap_env=()
   case "${1:-}" in
     "") ;;
-    256) deepzero_cap_opts=(-XX:MaxVectorSize=32)
-         peer_cap_env=(ATEN_CPU_CAPABILITY=avx2 DNNL_MAX_CPU_ISA=AVX2 ONEDNN_MAX_CPU_ISA=AVX2 OPENBLAS_CORETYPE=Haswell) ;;
+    256) deepzero_cap_opts=(-XX:UseAVX=2 -XX:MaxVectorSize=32)
+         peer_cap_env=(ATEN_CPU_CAPABILITY=avx2 DNNL_MAX_CPU_ISA=AVX2 ONEDNN_MAX_CPU_ISA=AVX2
+           OPENBLAS_CORETYPE=Haswell) ;;
     128) deepzero_cap_opts=(-XX:MaxVectorSize=16)
-         peer_cap_env=(ATEN_CPU_CAPABILITY=default DNNL_MAX_CPU_ISA=SSE41 ONEDNN_MAX_CPU_ISA=SSE41 OPENBLAS_CORETYPE=Nehalem) ;;
+         peer_cap_env=(ATEN_CPU_CAPABILITY=default DNNL_MAX_CPU_ISA=SSE41 ONEDNN_MAX_CPU_ISA=SSE41
+           OPENBLAS_CORETYPE=Nehalem) ;;
     *) echo "bench: --vector-bits must be 128 or 256, not '$1'" >&2; return 2 ;;
   esac
 }

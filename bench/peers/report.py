@@ -3,11 +3,13 @@
 
   report.py models DIR files DIR/<system>.<round>.json, a JSON object a line (one per model), and
                        DIR/parameters.json (deepzero's parameter counts)
+  report.py scaling DIR CURVES_TSV   bench/scaling.sh's tables; writes the curves for bench/CurvesPlot
   report.py gemm DIR   files DIR/numpy-gemm.<round>.json and DIR/deepzero-gemm.<round>.out, JSON lines
 Each system's figure is its best over the rounds (the least disturbed one on a shared machine).
 """
 import glob
 import json
+import math
 import os
 import sys
 
@@ -126,7 +128,93 @@ def gemm(folder):
               f"threads={any_row.get('threads')}")
 
 
+def scaling(folder, curves_path):
+    """bench/scaling.sh's tables from DIR/points.<system>.<model>.<round>.json and DIR/startup.<system>.<model>.
+    <what>.<round>.json (+ .start, the wall clock in ms when the command started); writes the curves as
+    tab-separated points for bench/CurvesPlot (panel, x label, y label, series, x, y)."""
+    points = {}  # (model, side, batch, system) -> records over the rounds
+    for p in sorted(glob.glob(os.path.join(folder, "points.*.json"))):
+        for r in json_lines(p):
+            points.setdefault((r["model"], r["image_size"], r["batch_size"], r.get("system") or r.get("peer")),
+                              []).append(r)
+    best = {k: {"train": max((r.get("train_images_per_sec") for r in rs), key=lambda v: v or 0),
+                "infer": max(r["infer_images_per_sec"] for r in rs),
+                "infer_ms": min(r["infer_call_median_ms"] for r in rs), "parameters": rs[-1].get("parameters")}
+            for k, rs in points.items()}
+    keys = sorted({k[:3] for k in best}, key=lambda k: (MODELS.index(k[0]) if k[0] in MODELS else 99, k[1], k[2]))
+    rows = []
+    for m, side, batch in keys:
+        dz, pt = best.get((m, side, batch, "deepzero"), {}), best.get((m, side, batch, "pytorch"), {})
+        mismatch = "" if dz.get("parameters") == pt.get("parameters") or not dz or not pt else " PARAMETERS DIFFER"
+        rows.append([m, f"{side}x{side}", batch, number(dz.get("train")), number(pt.get("train")),
+                     ratio(dz.get("train"), pt.get("train")), number(dz.get("infer")), number(pt.get("infer")),
+                     ratio(dz.get("infer"), pt.get("infer")) + mismatch])
+    print_table(["model", "input", "batch", "deepzero train img/s", "pytorch", "deepzero/pytorch",
+                 "deepzero infer img/s", "pytorch", "deepzero/pytorch"], rows)
+    # Curves: per model, images/s against log2(batch) at its smallest (default) side; where it was measured at
+    # other sides, images/s against the side at that batch.
+    curves = []
+
+    def add_curves(panel, x_label, x_of, model_keys):
+        for system in ("deepzero", "pytorch"):
+            for phase in ("train", "infer"):
+                curves.extend([panel, x_label, "images/s", f"{system} {phase}", x_of(k), best[k + (system,)][phase]]
+                              for k in model_keys if best.get(k + (system,), {}).get(phase) is not None)
+
+    for m in [m for m in MODELS if any(k[0] == m for k in keys)]:
+        mine = [k for k in keys if k[0] == m]
+        side = min(k[1] for k in mine)
+        add_curves(f"{m} at {side}x{side}: images/s by batch", "log2(batch size)", lambda k: math.log2(k[2]),
+                   [k for k in mine if k[1] == side])
+        for batch in sorted({k[2] for k in mine if k[1] != side}):
+            add_curves(f"{m}, batch {batch}: images/s by input side", "input side (px)", lambda k: k[1],
+                       [k for k in mine if k[2] == batch])
+    print()
+    latency = [[m, f"{side}x{side}", number(best.get((m, side, 1, "deepzero"), {}).get("infer_ms"), "{:.3f}"),
+                number(best.get((m, side, 1, "pytorch"), {}).get("infer_ms"), "{:.3f}"),
+                ratio(best.get((m, side, 1, "pytorch"), {}).get("infer_ms"),
+                      best.get((m, side, 1, "deepzero"), {}).get("infer_ms"))]
+               for m, side, batch in keys if batch == 1]
+    if latency:
+        print_table(["batch-1 predict", "input", "deepzero median ms", "pytorch median ms", "pytorch/deepzero"],
+                    latency)
+        print()
+    starts = {}  # (model, what, system) -> ms from command start to the end of the first step or prediction
+    for p in sorted(glob.glob(os.path.join(folder, "startup.*.json"))):
+        _, system, model, what, _, _ = os.path.basename(p).split(".")
+        records = json_lines(p)
+        if records and os.path.exists(p + ".start"):
+            with open(p + ".start") as f:
+                elapsed = records[-1]["done_epoch_ms"] - int(f.read().strip())
+            key = (model, what, system)
+            starts[key] = min(starts.get(key, elapsed), elapsed)
+    if starts:
+        models_seen = [m for m in MODELS if any(k[0] == m for k in starts)]
+        print_table(["start-up, ms from command start", "deepzero to 1st step", "pytorch (import + 1st step)",
+                     "deepzero to 1st prediction", "pytorch (import + 1st prediction)"],
+                    [[m] + [number(starts.get((m, what, s)), "{:.0f}") for what in ("train", "predict")
+                            for s in ("deepzero", "pytorch")] for m in models_seen])
+    with open(curves_path, "w") as f:
+        for row in curves:
+            f.write("\t".join(str(v) for v in row) + "\n")
+    jdk = next((rs[-1] for k, rs in points.items() if k[3] == "deepzero"), None)
+    torch_run = next((rs[-1] for k, rs in points.items() if k[3] == "pytorch"), None)
+    if jdk:
+        print(f"  deepzero: {jdk.get('jdk')}, kernels {jdk.get('kernels')}, {jdk.get('vector_lanes')} float lanes, "
+              f"{jdk.get('threads')} threads")
+    if torch_run:
+        blas = torch_run.get("blas") or []
+        print(f"  pytorch: {torch_run.get('version')}, ATen CPU capability {torch_run.get('cpu_capability')}, "
+              f"{torch_run.get('threads')} threads, BLAS {', '.join(str(b.get('library')) for b in blas) or '-'}")
+        if blas and not any(b.get("library") == "openblas" for b in blas):
+            print("  WARNING: pytorch runs the reference (netlib) BLAS, so its Linear layers are slow: install "
+                  "libopenblas0-pthread before comparing")
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("models", "gemm"):
-        sys.exit("usage: report.py models|gemm RESULTS_DIR")
-    {"models": models, "gemm": gemm}[sys.argv[1]](sys.argv[2])
+    if len(sys.argv) == 4 and sys.argv[1] == "scaling":
+        scaling(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 3 and sys.argv[1] in ("models", "gemm"):
+        {"models": models, "gemm": gemm}[sys.argv[1]](sys.argv[2])
+    else:
+        sys.exit("usage: report.py models|gemm RESULTS_DIR, or report.py scaling RESULTS_DIR CURVES_TSV")

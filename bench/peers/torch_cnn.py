@@ -10,8 +10,9 @@ Three ways to run, each printing JSON lines (one per model or point), the last f
   --warmup untimed steps, then --batches timed steps (the detector: max(3, batches / 5), at --detect-batch);
   inference with predict's equivalent (eval mode, no_grad) on --infer-batch inputs, 3 untimed then
   max(3, 20000 / infer-batch) timed calls (the detector: --warmup untimed, max(3, batches / 5) timed at
-  --detect-batch). --points B@S,... instead measures each (batch B, image side S) for at least --min-seconds
-  per phase (what bench/scaling.sh asks of bench/ModelBench.java too) plus the median call time.
+  --detect-batch). --points B@S,... instead measures each (batch B, image side S): per phase untimed calls, at
+  least --warmup and for at least --warmup-seconds, then timed calls for at least --min-seconds, and the median
+  call time (what bench/scaling.sh asks of bench/ModelBench.java too); deep-cnn is not trained at batch 1.
 - --startup train|predict: builds the model and prints the wall-clock time (ms since the epoch) at the end of
   its first training step (batch --batch-size, the detector --detect-batch) or first batch-1 prediction; the
   caller subtracts its own start time (bench/scaling.sh).
@@ -54,11 +55,14 @@ def trainer(name, model, lr):
     return step
 
 
-def timed_calls(fn, warmup, calls, min_seconds=0.0):
-    """Runs fn warmup times untimed, then at least `calls` times and for at least min_seconds; returns the number
-    of timed calls, their total seconds and the median seconds of one call."""
-    for _ in range(warmup):
+def timed_calls(fn, warmup, calls, min_seconds=0.0, warmup_seconds=0.0):
+    """Runs fn untimed at least `warmup` times and for at least warmup_seconds, then timed at least `calls` times
+    and for at least min_seconds; returns the number of timed calls, their total seconds and the median seconds
+    of one call. bench/ModelBench.java follows the same rule."""
+    warmup_start, done = time.perf_counter(), 0
+    while done < warmup or time.perf_counter() - warmup_start < warmup_seconds:
         fn()
+        done += 1
     times, start = [], time.perf_counter()
     while len(times) < calls or time.perf_counter() - start < min_seconds:
         t = time.perf_counter()
@@ -120,14 +124,17 @@ def bench_points(name, args):
         step = trainer(name, model, args.lr)
         x, t = batch_for(name, size, batch)
         model.train()
-        steps, train_s, train_median = timed_calls(lambda: step(x, t), args.warmup, 3, args.min_seconds)
+        budget = (args.warmup, 3, args.min_seconds, args.warmup_seconds)
+        train = {}
+        if torch_models.trainable(name, batch):
+            steps, train_s, train_median = timed_calls(lambda: step(x, t), *budget)
+            train = {"train_steps": steps, "train_images_per_sec": round(steps * batch / train_s, 1),
+                     "train_step_median_ms": round(train_median * 1e3, 3)}
         model.eval()
         with torch.no_grad():
-            calls, infer_s, infer_median = timed_calls(lambda: model(x), args.warmup, 3, args.min_seconds)
+            calls, infer_s, infer_median = timed_calls(lambda: model(x), *budget)
         emit({**system_fields(args), "model": name, "image_size": size, "batch_size": batch,
-              "parameters": torch_models.parameter_count(model), "train_steps": steps,
-              "train_images_per_sec": round(steps * batch / train_s, 1),
-              "train_step_median_ms": round(train_median * 1e3, 3), "infer_calls": calls,
+              "parameters": torch_models.parameter_count(model), **train, "infer_calls": calls,
               "infer_images_per_sec": round(calls * batch / infer_s, 1),
               "infer_call_median_ms": round(infer_median * 1e3, 3)})
 
@@ -191,7 +198,9 @@ def main():
     parser.add_argument("--image-size", type=int, default=0, help="input side; 0 = the model's default (28, 64)")
     parser.add_argument("--detect-batch", type=int, default=32, help="the detector's train and inference batch")
     parser.add_argument("--points", help="B@S,...: (batch, side) pairs to measure, --data random only")
-    parser.add_argument("--min-seconds", type=float, default=1.0, help="timed seconds per phase with --points")
+    parser.add_argument("--min-seconds", type=float, default=2.0, help="timed seconds per phase with --points")
+    parser.add_argument("--warmup-seconds", type=float, default=2.0,
+                        help="with --points: untimed calls for at least this long (and at least --warmup)")
     parser.add_argument("--startup", choices=["train", "predict"])
     args = parser.parse_args()
     torch.set_num_threads(args.threads)

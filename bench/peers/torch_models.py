@@ -5,7 +5,8 @@ biases), so the parameter counts agree; the peer prints them and the bench scrip
 - classifiers: core/src/main/java/dev/deepzero/models/Models.java (mlp, simple-cnn, lenet, deep-cnn)
 - the detector: core/src/main/java/dev/deepzero/detect/YoloV1.java, YoloV1.Config.defaults(7 classes)
   (3 x 64 x 64, S = 8, B = 2, width 16, BatchNorm), at any input size (see yolo_grid)
-Weights: He-normal for hidden layers, zero biases (initial values do not change the cost).
+Weights: He-normal, zero biases (deepzero draws its output layers LeCun-normal; initial values do not change
+the cost).
 """
 import torch
 from torch import nn
@@ -120,6 +121,12 @@ def yolo_v1(size, channels=3, classes=DETECT_CLASSES, boxes=BOXES_PER_CELL, widt
     layers += block(c, context, 3) + block(context, context // 2, 1) + block(context // 2, context, 3)
     layers += [nn.Conv2d(context, 5 * boxes + classes, 1), ChannelsLast(), YoloActivation(boxes, classes)]
     return nn.Sequential(*layers)
+
+
+def trainable(name, batch):
+    """False for deep-cnn at batch 1: its BatchNorm after a Linear layer cannot normalise one value per feature
+    (deepzero and PyTorch both refuse). ModelBench.trainable says the same."""
+    return batch > 1 or name != "deep-cnn"
 
 
 def parameter_count(model):

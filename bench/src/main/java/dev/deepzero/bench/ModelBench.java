@@ -32,8 +32,11 @@ import java.util.SplittableRandom;
  * in a workspace scope, SGD, {@code predict} for inference) at sizes that command does not offer.
  *
  * <pre>
- * ModelBench --model NAME[,NAME] --points B@S[,B@S...] [--warmup N] [--min-seconds X]
- *     one JSON line per point: train and inference images/s at batch B on S x S inputs, median call ms
+ * ModelBench --model NAME[,NAME] --points B@S[,B@S...] [--warmup N] [--warmup-seconds X] [--min-seconds X]
+ *     one JSON line per point: train and inference images/s at batch B on S x S inputs, median call ms; each
+ *     phase runs untimed calls, at least N and for at least X seconds, then timed calls, at least 3 and for at
+ *     least --min-seconds (deep-cnn is not trained at batch 1: its BatchNorm after a Linear layer needs two
+ *     values per feature)
  * ModelBench --model NAME --startup train|predict [--batch-size N] [--detect-batch N]
  *     builds the model, takes one training step (or one batch-1 prediction) and prints when it ended
  * ModelBench --parameters
@@ -77,8 +80,9 @@ public final class ModelBench {
       return;
     }
     String startup = options.get("startup");
-    int warmup = Integer.parseInt(options.getOrDefault("warmup", "20"));
-    double minSeconds = Double.parseDouble(options.getOrDefault("min-seconds", "1"));
+    int warmup = Integer.parseInt(options.getOrDefault("warmup", "3"));
+    double warmupSeconds = Double.parseDouble(options.getOrDefault("warmup-seconds", "2"));
+    double minSeconds = Double.parseDouble(options.getOrDefault("min-seconds", "2"));
     for (String name : required(options, "model").split(",")) {
       if (startup != null) {
         bench.startup(name, startup, Integer.parseInt(options.getOrDefault(
@@ -89,7 +93,7 @@ public final class ModelBench {
         String[] parts = point.split("@", 2);
         int batch = Integer.parseInt(parts[0]);
         int size = parts.length == 2 ? Integer.parseInt(parts[1]) : defaultSize(name);
-        bench.point(name, size, batch, warmup, minSeconds);
+        bench.point(name, size, batch, new Budget(warmup, warmupSeconds, minSeconds));
       }
     }
   }
@@ -122,8 +126,9 @@ public final class ModelBench {
       for (int i = 0; i < batch; i++) {
         objects.add(List.of(new LabeledBox(Box.fromCenter(0.5, 0.5, 0.3, 0.3), i % DETECT_CLASSES)));
       }
+      Tensor x = Tensor.uniform(rng, 0f, 1f, batch, 3, size, size);
       return new Workload(name, size, model, new YoloLoss(config.layout()), new Sgd(model.parameters(), DETECTOR_LR),
-          Tensor.uniform(rng, 0f, 1f, batch, 3, size, size), new YoloTargets(config.layout()).encode(objects).targets());
+          x, new YoloTargets(config.layout()).encode(objects).targets());
     }
     Sequential model = Models.byName(name, 1, size, size, CLASSES, rng);
     Tensor y = Tensor.zeros(batch);
@@ -145,17 +150,30 @@ public final class ModelBench {
     }
   }
 
+  /** False for deep-cnn at batch 1: its BatchNorm after a Linear layer cannot normalise one value per feature. */
+  static boolean trainable(String name, int batch) {
+    return batch > 1 || !name.equals("deep-cnn");
+  }
+
   /** Timed calls of a phase: their count, total seconds and median seconds per call. */
   private record Timing(int calls, double seconds, double median) {}
 
-  /** Runs {@code call} {@code warmup} times untimed, then at least 3 times and for at least {@code minSeconds}. */
-  private static Timing time(Runnable call, int warmup, double minSeconds) {
-    for (int i = 0; i < warmup; i++) {
+  /**
+   * How long a phase runs: untimed calls, at least {@code warmup} and for at least {@code warmupSeconds} (time,
+   * not a call count, is what the JIT needs: a batch-1 call runs the kernels a few times, a batch-256 call
+   * thousands), then timed calls, at least 3 and for at least {@code minSeconds}.
+   * {@code bench/peers/torch_cnn.py --points} follows the same rule.
+   */
+  private record Budget(int warmup, double warmupSeconds, double minSeconds) {}
+
+  private static Timing time(Runnable call, Budget budget) {
+    long warmupStart = System.nanoTime();
+    for (int i = 0; i < budget.warmup || System.nanoTime() - warmupStart < budget.warmupSeconds * 1e9; i++) {
       call.run();
     }
     List<Long> times = new ArrayList<>();
     long start = System.nanoTime();
-    while (times.size() < 3 || System.nanoTime() - start < minSeconds * 1e9) {
+    while (times.size() < 3 || System.nanoTime() - start < budget.minSeconds * 1e9) {
       long t = System.nanoTime();
       call.run();
       times.add(System.nanoTime() - t);
@@ -167,18 +185,20 @@ public final class ModelBench {
     return new Timing(n, seconds, median);
   }
 
-  private void point(String name, int size, int batch, int warmup, double minSeconds) {
+  private void point(String name, int size, int batch, Budget budget) {
     Workload w = workload(name, size, batch);
-    Timing train = time(() -> step(w), warmup, minSeconds);
-    Timing infer = time(() -> w.model.predict(w.x), warmup, minSeconds);
+    Timing train = trainable(name, batch) ? time(() -> step(w), budget) : null;
+    Timing infer = time(() -> w.model.predict(w.x), budget);
     Map<String, Object> r = system();
     r.put("model", name);
     r.put("image_size", size);
     r.put("batch_size", batch);
     r.put("parameters", w.model.parameterCount());
-    r.put("train_steps", train.calls);
-    r.put("train_images_per_sec", round(train.calls * batch / train.seconds, 1));
-    r.put("train_step_median_ms", round(train.median * 1e3, 3));
+    if (train != null) {
+      r.put("train_steps", train.calls);
+      r.put("train_images_per_sec", round(train.calls * batch / train.seconds, 1));
+      r.put("train_step_median_ms", round(train.median * 1e3, 3));
+    }
     r.put("infer_calls", infer.calls);
     r.put("infer_images_per_sec", round(infer.calls * batch / infer.seconds, 1));
     r.put("infer_call_median_ms", round(infer.median * 1e3, 3));
