@@ -41,6 +41,10 @@ fi
 out="$here/core/target/fuzz"
 mkdir -p "$out"
 [ -f "$out/summary.tsv" ] || printf 'target\texecutions\tedges\tfeatures\tseconds\texit\tfindings\n' > "$out/summary.tsv"
+# The targets hand most inputs to the parsers as files: in memory (/dev/shm) they run 3-4 times faster than on
+# the disk of a busy machine.
+tmpdir=""
+[ -d /dev/shm ] && [ -w /dev/shm ] && tmpdir="-Djava.io.tmpdir=/dev/shm"
 inputs="$here/core/src/test/resources/dev/deepzero/fuzz/ParserFuzzTestInputs"
 
 cd "$here" && mvn -B -q -pl core test-compile || exit 1
@@ -52,7 +56,7 @@ for target in "${targets[@]}"; do
   # jazzer.internal.arg.0 is libFuzzer's argv[0]; the later flags override the annotation's defaults.
   JAZZER_FUZZ=1 nice mvn -B -pl core surefire:test -Dtest="ParserFuzzTest#$target" \
     -Dsurefire.failIfNoSpecifiedTests=false -Djvm="$java_bin" \
-    "-Dtest.argLine=--add-modules jdk.incubator.vector -Xss4m -Xmx512m" \
+    "-Dtest.argLine=--add-modules jdk.incubator.vector -Xss4m -Xmx512m $tmpdir" \
     -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1="-max_total_time=$((minutes * 60))" \
     -Djazzer.internal.arg.2="-runs=$runs" -Djazzer.internal.arg.3=-timeout=30 \
     -Djazzer.internal.arg.4=-print_final_stats=1 > "$log" 2>&1

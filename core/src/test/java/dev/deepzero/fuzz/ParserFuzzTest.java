@@ -48,7 +48,7 @@ class ParserFuzzTest {
    */
   @FuzzTest
   void safetensorsHeader(FuzzedDataProvider data) {
-    int dataBytes = data.consumeInt(0, 1 << 16);
+    int dataBytes = data.consumeInt(0, 1 << 14);
     byte[] header = data.consumeRemainingAsBytes();
     ByteBuffer file = ByteBuffer.allocate(8 + header.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
     file.putLong(header.length).put(header);
