@@ -26,9 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One fuzz target per parser of untrusted input. Each feeds the input to the parser the way a command would (as
- * a file where the parser reads files) and hands whatever it throws to {@link Documented#check}: the only
- * errors allowed are the documented ones, naming the file. An {@code OutOfMemoryError} in the fuzzing JVM's
- * 512 MB heap is a finding too, so a tiny input that makes a parser allocate gigabytes is one.
+ * a file where the parser reads files) through {@link Documented#parse}: the only errors allowed are the
+ * documented ones, naming the file, and one call may allocate at most {@link Documented#MAX_ALLOCATED_BYTES}, so
+ * a tiny input that makes a parser allocate gigabytes is a finding in any heap (the fuzzing JVM's is 512 MB).
  *
  * <p>Without {@code JAZZER_FUZZ} each target replays its inputs under
  * {@code src/test/resources/dev/deepzero/fuzz/ParserFuzzTestInputs/<target>/}: the seeds (files the project
@@ -53,22 +53,14 @@ class ParserFuzzTest {
     ByteBuffer file = ByteBuffer.allocate(8 + header.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
     file.putLong(header.length).put(header);
     Path path = write("header.safetensors", file.array());
-    try {
-      SafeTensors.readHeader(path);
-    } catch (Throwable e) {
-      Documented.check(e, path);
-    }
+    Documented.parse(path, () -> SafeTensors.readHeader(path));
   }
 
   /** A whole model file, header and tensors, loaded as {@code predict} and {@code summary} load one. */
   @FuzzTest
   void modelFile(byte[] input) {
     Path path = write("model.safetensors", input);
-    try {
-      ModelFile.load(path);
-    } catch (Throwable e) {
-      Documented.check(e, path);
-    }
+    Documented.parse(path, () -> ModelFile.load(path));
   }
 
   /**
@@ -78,33 +70,24 @@ class ParserFuzzTest {
   @FuzzTest
   void architecture(byte[] input) {
     Path path = dir.resolve("architecture.safetensors");
-    try {
+    Documented.parse(path, () -> {
       SafeTensors.write(path, Map.of(), Map.of(ModelFile.FORMAT_KEY, ModelFile.FORMAT_VERSION,
           ModelFile.ARCHITECTURE_KEY, new String(input, StandardCharsets.UTF_8)));
       ModelFile.load(path);
-    } catch (Throwable e) {
-      Documented.check(e, path);
-    }
+    });
   }
 
   /** The JSON reader behind headers, architectures and metadata; its one error type is a ParseException. */
   @FuzzTest
   void json(byte[] input) {
-    try {
-      Json.parse(new String(input, StandardCharsets.UTF_8));
-    } catch (Throwable e) {
-      Documented.checkText(e, Json.ParseException.class);
-    }
+    Documented.parseText(Json.ParseException.class, () -> Json.parse(new String(input, StandardCharsets.UTF_8)));
   }
 
   /** A detector's {@code yolo_v1} metadata, as the detector loader reads it. */
   @FuzzTest
   void detectorMetadata(byte[] input) {
-    try {
-      YoloV1.Config.fromJson(new String(input, StandardCharsets.UTF_8));
-    } catch (Throwable e) {
-      Documented.checkText(e, IllegalArgumentException.class);
-    }
+    Documented.parseText(IllegalArgumentException.class,
+      () -> YoloV1.Config.fromJson(new String(input, StandardCharsets.UTF_8)));
   }
 
   /** An uncompressed IDX file (MNIST's format). */
@@ -126,45 +109,32 @@ class ParserFuzzTest {
   }
 
   private static void readIdx(String name, byte[] bytes) {
-    try {
-      IdxReader.read(new ByteArrayInputStream(bytes), name, IdxReader.ANY_RANK);
-    } catch (Throwable e) {
-      Documented.check(e, Path.of(name));
-    }
+    Documented.parse(Path.of(name),
+        () -> IdxReader.read(new ByteArrayInputStream(bytes), name, IdxReader.ANY_RANK));
   }
 
   /** A PNG or JPEG file through the image reader that training, {@code predict} and {@code detect} use. */
   @FuzzTest
   void image(byte[] input) {
     Path path = write("image.png", input);
-    try {
-      Images.load(path, 3, 28, 28);
-    } catch (Throwable e) {
-      Documented.check(e, path);
-    }
+    Documented.parse(path, () -> Images.load(path, 3, 28, 28));
   }
 
   /** A Pascal VOC annotation. */
   @FuzzTest
   void vocXml(byte[] input) {
     Path path = write("annotation.xml", input);
-    try {
-      VocFormat.read(path, CLASSES, warning -> { });
-    } catch (Throwable e) {
-      Documented.check(e, path);
-    }
+    Documented.parse(path, () -> VocFormat.read(path, CLASSES, warning -> { }));
   }
 
   /** A YOLO label file ({@code class cx cy w h} per line), read as boxes and as a class-name list. */
   @FuzzTest
   void yoloLabels(byte[] input) {
     Path path = write("labels.txt", input);
-    try {
+    Documented.parse(path, () -> {
       YoloFormat.read(path, CLASSES.size(), warning -> { });
       YoloFormat.readClassNames(path);
-    } catch (Throwable e) {
-      Documented.check(e, path);
-    }
+    });
   }
 
   private static Path write(String name, byte[] bytes) {
