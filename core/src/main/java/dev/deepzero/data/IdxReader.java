@@ -35,6 +35,8 @@ public final class IdxReader {
   private static final int GZIP_MAGIC = 0x1f8b;
   // Payloads are Java arrays; the header is small, so leave a little room below the array limit.
   private static final long MAX_PAYLOAD = Integer.MAX_VALUE - 64;
+  /** The first allocation for a payload; it grows as the data arrives (see {@code Parser.readPayload}). */
+  private static final int FIRST_CHUNK = 1 << 20;
 
   private IdxReader() {}
 
@@ -166,9 +168,8 @@ public final class IdxReader {
         throw new DataFileException(name, 4, "dimensions " + shape + " (at byte offset 4" + where
             + ") make a payload over 2 GB, which deepzero cannot hold in one array; is the header damaged?");
       }
-      byte[] values = new byte[(int) payload];
-      got = fill(values, "the payload");
-      if (got < values.length) {
+      byte[] values = readPayload((int) payload);
+      if (values.length < payload) {
         throw error("truncated at byte offset " + offset + where + ", expected " + (headerBytes + payload)
             + " bytes (a " + headerBytes + "-byte header and " + shape + " = " + payload + " payload bytes)");
       }
@@ -179,13 +180,35 @@ public final class IdxReader {
       return new IdxData(name, dims, values);
     }
 
+    /**
+     * Reads up to {@code payload} bytes, fewer if the data ends first. The array grows with the data that
+     * actually arrives (doubling from 1 MB), so a header that declares gigabytes in a file of a few bytes costs
+     * at most 1 MB before the truncation is found; a complete payload costs one final copy at most.
+     */
+    private byte[] readPayload(int payload) throws IOException {
+      byte[] values = new byte[Math.min(payload, FIRST_CHUNK)];
+      int got = 0;
+      while (true) {
+        got += fill(values, got, "the payload");
+        if (got < values.length || values.length == payload) {
+          return got == values.length ? values : Arrays.copyOf(values, got);
+        }
+        values = Arrays.copyOf(values, (int) Math.min(payload, 2L * values.length));
+      }
+    }
+
     /** Reads until {@code buffer} is full or the data ends; returns the number of bytes read. */
     private int fill(byte[] buffer, String what) throws IOException {
+      return fill(buffer, 0, what);
+    }
+
+    /** Reads into {@code buffer} from index {@code from} until it is full or the data ends; returns the count. */
+    private int fill(byte[] buffer, int from, String what) throws IOException {
       int n = 0;
-      while (n < buffer.length) {
+      while (from + n < buffer.length) {
         int r;
         try {
-          r = in.read(buffer, n, buffer.length - n);
+          r = in.read(buffer, from + n, buffer.length - from - n);
         } catch (EOFException e) {
           // GZIPInputStream's way of saying the compressed data stops in the middle.
           throw new DataFileException(name, offset + n, "truncated: the compressed data ends at byte offset "

@@ -5,7 +5,6 @@ import dev.deepzero.data.DataFileException;
 import dev.deepzero.data.Dataset;
 import dev.deepzero.tensor.Tensor;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -130,7 +129,7 @@ public final class DetectionDataset implements Dataset {
     Path list = dir.resolve("ImageSets").resolve("Main").resolve(split + ".txt");
     List<String> ids;
     if (Files.exists(list)) {
-      ids = Files.readAllLines(list, StandardCharsets.UTF_8).stream().map(String::strip)
+      ids = Labels.readLines(list).stream().map(String::strip)
           .filter(s -> !s.isEmpty()).toList();
     } else {
       try (Stream<Path> files = Files.list(dir.resolve("Annotations"))) {

@@ -1,9 +1,23 @@
 package dev.deepzero.detect;
 
+import dev.deepzero.data.DataFileException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-/** Degenerate-box handling shared by the VOC and YOLO readers, so both treat bad boxes the same way. */
+/**
+ * Text and degenerate-box handling shared by the VOC and YOLO readers, so both read list files and treat bad
+ * boxes the same way.
+ */
 final class Labels {
 
   /**
@@ -13,6 +27,28 @@ final class Labels {
   private static final double ROUNDING = 1e-5;
 
   private Labels() {}
+
+  /**
+   * The lines of a UTF-8 text file (a label, class-name or image-list file).
+   *
+   * @throws DataFileException naming the file and the byte offset of the first byte that is not UTF-8 (the
+   *     JDK's own reader says only "Input length = 1")
+   */
+  static List<String> readLines(Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    // UTF-8 never decodes to more chars than it has bytes.
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult result = decoder.decode(in, out, true);
+    if (result.isError()) {
+      throw new DataFileException(file.toString(), in.position(), String.format("not UTF-8 text: byte 0x%02x at "
+          + "byte offset %d cannot be decoded", bytes[in.position()] & 0xff, in.position()));
+    }
+    decoder.flush(out);
+    return out.flip().toString().lines().toList();
+  }
 
   /** How far {@code box} reaches outside {@code [0, width] x [0, height]}, in its units. */
   private static double outsideBy(Box box, double width, double height) {

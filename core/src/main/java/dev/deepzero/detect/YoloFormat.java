@@ -33,14 +33,14 @@ public final class YoloFormat {
    *
    * @param numClasses class ids must be in {@code [0, numClasses)}
    * @param warn receives one message per skipped or clipped box
-   * @throws DataFileException for a malformed line, naming the file and line
+   * @throws DataFileException for a malformed line, naming the file and line, or bytes that are not UTF-8
    */
   public static List<LabeledBox> read(Path file, int numClasses, Consumer<String> warn) throws IOException {
     List<LabeledBox> objects = new ArrayList<>();
     if (!Files.exists(file)) {
       return objects;
     }
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    List<String> lines = Labels.readLines(file);
     for (int i = 0; i < lines.size(); i++) {
       String text = lines.get(i).strip();
       if (text.isEmpty()) {
@@ -105,10 +105,10 @@ public final class YoloFormat {
   /**
    * The class names of a names file, one per non-blank line.
    *
-   * @throws DataFileException naming the file if it has no name
+   * @throws DataFileException naming the file if it has no name or is not UTF-8 text
    */
   public static List<String> readClassNames(Path file) throws IOException {
-    List<String> names = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip)
+    List<String> names = Labels.readLines(file).stream().map(String::strip)
         .filter(s -> !s.isEmpty()).toList();
     if (names.isEmpty()) {
       throw new DataFileException(file.toString(), DataFileException.NO_OFFSET, "no class names");
