@@ -140,6 +140,26 @@ public final class ModelFile {
     }
   }
 
+  /** {@code model}'s architecture as the JSON a model file holds (its layers and options, no weights). */
+  public static String architecture(Layer model) {
+    return Json.write(toJson(model.config()));
+  }
+
+  /**
+   * A new model built from architecture JSON such as {@link #architecture} returns, its weights initialised as
+   * its layers' constructors do.
+   *
+   * @param rng draws the initial weights (and seeds Dropout)
+   * @throws IllegalArgumentException for JSON that does not describe deepzero layers
+   */
+  public static Layer fromArchitecture(String json, SplittableRandom rng) {
+    try {
+      return Layers.fromConfig(fromJson(Json.parse(json), "architecture"), rng);
+    } catch (Json.ParseException e) {
+      throw new IllegalArgumentException("architecture: not valid JSON: " + e.getMessage(), e);
+    }
+  }
+
   /**
    * Copies the weights of {@code file} into {@code model}, strictly: for safetensors files written by other tools
    * (such as PyTorch's {@code save_file(model.state_dict())}) whose tensor names follow the same scheme.

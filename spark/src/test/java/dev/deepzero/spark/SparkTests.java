@@ -39,6 +39,14 @@ final class SparkTests {
     return session;
   }
 
+  /** Stops the shared session (a JVM holds one SparkContext at a time); the next {@link #session()} starts one. */
+  static synchronized void stop() {
+    if (session != null) {
+      session.stop();
+      session = null;
+    }
+  }
+
   /** The Fashion-MNIST subset in the core jar: 5,000 training and 1,000 test images. */
   static synchronized ClassificationData data() {
     if (data == null) {
