@@ -85,6 +85,23 @@ public record Normalization(float[] mean, float[] std) {
       }
       count += (long) indices.length * perChannel;
     }
+    return fromMoments(sum, sumSquares, count);
+  }
+
+  /**
+   * The statistics {@link #fit} computes, from per-channel sums gathered elsewhere (such as one partial sum per
+   * partition of a distributed data set).
+   *
+   * @param sum per channel, the sum of the values; Not modified
+   * @param sumSquares per channel, the sum of the squared values; Not modified
+   * @param count the number of values per channel (samples times positions), positive
+   */
+  public static Normalization fromMoments(double[] sum, double[] sumSquares, long count) {
+    int channels = sum.length;
+    if (sumSquares.length != channels || count <= 0) {
+      throw new IllegalArgumentException("Normalization.fromMoments: " + channels + " sums, " + sumSquares.length
+          + " sums of squares and count " + count);
+    }
     float[] mean = new float[channels];
     float[] std = new float[channels];
     for (int c = 0; c < channels; c++) {

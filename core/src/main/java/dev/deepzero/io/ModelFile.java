@@ -98,6 +98,69 @@ public final class ModelFile {
   }
 
   /**
+   * {@code model}'s architecture and weights with {@code metadata}, as the bytes of the file {@link #save} writes:
+   * for sending a model to another process (a Spark broadcast) without a file.
+   *
+   * @param model Not modified
+   * @param metadata Not modified; keys must not start with {@code "deepzero."}
+   */
+  public static byte[] toBytes(Layer model, Map<String, String> metadata) {
+    return SafeTensors.toBytes(weights(model), metadata(model, metadata));
+  }
+
+  /**
+   * {@link #load(Path, SplittableRandom)} of a model file held in memory, such as {@link #toBytes} made it.
+   *
+   * @param name names the bytes in error messages
+   * @param bytes Not modified
+   */
+  public static LoadedModel load(String name, byte[] bytes, SplittableRandom rng) {
+    Path source = Path.of(name);
+    SafeTensors.Contents contents = SafeTensors.read(name, bytes);
+    return new LoadedModel(build(source, contents, rng), userMetadata(contents.metadata()));
+  }
+
+  /** {@code model}'s architecture as the JSON a model file holds (its layers and options, no weights). */
+  public static String architecture(Layer model) {
+    return Json.write(toJson(model.config()));
+  }
+
+  /**
+   * A new model built from architecture JSON such as {@link #architecture} returns, its weights initialised as
+   * its layers' constructors do.
+   *
+   * @param rng draws the initial weights (and seeds Dropout)
+   * @throws IllegalArgumentException for JSON that does not describe deepzero layers
+   */
+  public static Layer fromArchitecture(String json, SplittableRandom rng) {
+    try {
+      return Layers.fromConfig(fromJson(Json.parse(json), "architecture"), rng);
+    } catch (Json.ParseException e) {
+      throw new IllegalArgumentException("architecture: not valid JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code model}'s architecture as the JSON a model file holds (its layers and options, no weights). */
+  public static String architecture(Layer model) {
+    return Json.write(toJson(model.config()));
+  }
+
+  /**
+   * A new model built from architecture JSON such as {@link #architecture} returns, its weights initialised as
+   * its layers' constructors do.
+   *
+   * @param rng draws the initial weights (and seeds Dropout)
+   * @throws IllegalArgumentException for JSON that does not describe deepzero layers
+   */
+  public static Layer fromArchitecture(String json, SplittableRandom rng) {
+    try {
+      return Layers.fromConfig(fromJson(Json.parse(json), "architecture"), rng);
+    } catch (Json.ParseException e) {
+      throw new IllegalArgumentException("architecture: not valid JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Copies the weights of {@code file} into {@code model}, strictly: for safetensors files written by other tools
    * (such as PyTorch's {@code save_file(model.state_dict())}) whose tensor names follow the same scheme.
    * Tensors named {@code "optimizer.*"} are ignored.

@@ -1,10 +1,13 @@
 package dev.deepzero.io;
 
 import dev.deepzero.tensor.Tensor;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.CharsetDecoder;
@@ -196,7 +199,7 @@ public final class SafeTensors {
    */
   public static Header readHeader(Path file) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      return readHeader(file, ch);
+      return readHeader(file, Source.of(ch));
     }
   }
 
@@ -209,31 +212,68 @@ public final class SafeTensors {
    */
   public static Contents read(Path file) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      Header header = readHeader(file, ch);
-      for (Entry e : header.entries()) {
-        if (!READABLE.contains(e.dtype())) {
-          throw new ModelFileException(file, header.dataStart() + e.begin(), e.name(), "tensor '" + e.name()
-              + "' has dtype " + e.dtype()
-              + ", which deepzero does not read; it reads F32, and converts F64, F16, BF16, I64 and I32 to float32");
-        }
-      }
-      // Read in file order, so the channel moves forward only; hand back in header order.
-      List<Entry> byOffset = new ArrayList<>(header.entries());
-      byOffset.sort(Comparator.comparingLong(Entry::begin));
-      Map<String, Tensor> read = new LinkedHashMap<>();
-      ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-      for (Entry e : byOffset) {
-        read.put(e.name(), Tensor.wrap(readFloats(file, ch, header.dataStart(), e, buf), e.shape()));
-      }
-      Map<String, Tensor> tensors = new LinkedHashMap<>();
-      for (Entry e : header.entries()) {
-        tensors.put(e.name(), read.get(e.name()));
-      }
-      return new Contents(tensors, header.metadata());
+      return read(file, Source.of(ch));
     }
   }
 
-  private static float[] readFloats(Path file, FileChannel ch, long dataStart, Entry e, ByteBuffer buf)
+  /**
+   * Reads a safetensors file held in memory (as {@link #toBytes} makes it, or as received from another process),
+   * converting every tensor to float32; {@link #read(Path)} with {@code name} in place of the file name.
+   *
+   * @param name names the bytes in error messages
+   * @param bytes Not modified
+   * @throws ModelFileException naming {@code name}, the problem and its byte offset
+   */
+  public static Contents read(String name, byte[] bytes) {
+    try {
+      return read(Path.of(name), Source.of(bytes));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // an array source never throws it
+    }
+  }
+
+  /**
+   * {@code tensors} and {@code metadata} as the bytes of a safetensors file: what {@link #write(Path, Map, Map)}
+   * writes, for sending tensors to another process without a file.
+   *
+   * @param tensors Not modified
+   * @param metadata Not modified; may be empty
+   */
+  public static byte[] toBytes(Map<String, Tensor> tensors, Map<String, String> metadata) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      write(Channels.newChannel(out), tensors, metadata);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // an in-memory stream never throws it
+    }
+    return out.toByteArray();
+  }
+
+  private static Contents read(Path file, Source ch) throws IOException {
+    Header header = readHeader(file, ch);
+    for (Entry e : header.entries()) {
+      if (!READABLE.contains(e.dtype())) {
+        throw new ModelFileException(file, header.dataStart() + e.begin(), e.name(), "tensor '" + e.name()
+            + "' has dtype " + e.dtype()
+            + ", which deepzero does not read; it reads F32, and converts F64, F16, BF16, I64 and I32 to float32");
+      }
+    }
+    // Read in file order, so the channel moves forward only; hand back in header order.
+    List<Entry> byOffset = new ArrayList<>(header.entries());
+    byOffset.sort(Comparator.comparingLong(Entry::begin));
+    Map<String, Tensor> read = new LinkedHashMap<>();
+    ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    for (Entry e : byOffset) {
+      read.put(e.name(), Tensor.wrap(readFloats(file, ch, header.dataStart(), e, buf), e.shape()));
+    }
+    Map<String, Tensor> tensors = new LinkedHashMap<>();
+    for (Entry e : header.entries()) {
+      tensors.put(e.name(), read.get(e.name()));
+    }
+    return new Contents(tensors, header.metadata());
+  }
+
+  private static float[] readFloats(Path file, Source ch, long dataStart, Entry e, ByteBuffer buf)
       throws IOException {
     int elementBytes = ELEMENT_BYTES.get(e.dtype());
     float[] out = new float[(int) e.elementCount()];
@@ -306,7 +346,48 @@ public final class SafeTensors {
     return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
   }
 
-  private static void readFully(Path file, FileChannel ch, ByteBuffer buf, long position) throws IOException {
+  /** Where read bytes come from: a file channel or an array, read at absolute positions. */
+  private interface Source {
+    long size() throws IOException;
+
+    /** Reads into {@code dst} from {@code position}: the count read, or -1 at the end. */
+    int read(ByteBuffer dst, long position) throws IOException;
+
+    static Source of(FileChannel ch) {
+      return new Source() {
+        @Override
+        public long size() throws IOException {
+          return ch.size();
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long position) throws IOException {
+          return ch.read(dst, position);
+        }
+      };
+    }
+
+    static Source of(byte[] bytes) {
+      return new Source() {
+        @Override
+        public long size() {
+          return bytes.length;
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long position) {
+          if (position >= bytes.length) {
+            return -1;
+          }
+          int n = (int) Math.min(dst.remaining(), bytes.length - position);
+          dst.put(bytes, (int) position, n);
+          return n;
+        }
+      };
+    }
+  }
+
+  private static void readFully(Path file, Source ch, ByteBuffer buf, long position) throws IOException {
     long at = position;
     while (buf.hasRemaining()) {
       int n = ch.read(buf, at);
@@ -318,7 +399,7 @@ public final class SafeTensors {
     }
   }
 
-  private static Header readHeader(Path file, FileChannel ch) throws IOException {
+  private static Header readHeader(Path file, Source ch) throws IOException {
     long size = ch.size();
     if (size < LENGTH_BYTES) {
       throw new ModelFileException(file, 0, null, size + " bytes is too short for a safetensors file, which "

@@ -149,8 +149,11 @@ public final class Trainer {
   // Keeps the seeds of augmentation and dropout apart from the generator of the sample order.
   private static final long RESEED_SALT = 0x5DEECE66DL;
 
-  /** The generator of one epoch's sample order: a fixed function of the seed and the epoch number. */
-  static SplittableRandom epochRandom(long seed, int epoch) {
+  /**
+   * The generator of one epoch's sample order: a fixed function of the seed and the epoch number. Public so that
+   * a distributed trainer visits the samples in the same order as this one.
+   */
+  public static SplittableRandom epochRandom(long seed, int epoch) {
     // Golden-ratio increment, as SplittableRandom's own seeding: distinct epochs give unrelated streams.
     return new SplittableRandom(seed + 0x9E3779B97F4A7C15L * epoch);
   }
