@@ -7,6 +7,6 @@
  * of it is safe to call from several threads at once.
  *
  * <p>Depends on: {@code dev.deepzero.tensor}, {@code dev.deepzero.nn}, {@code dev.deepzero.nn.layers},
- * {@code dev.deepzero.data}, {@code dev.deepzero.io}, {@code dev.deepzero.detect}, {@code dev.deepzero.kernel}.
+ * {@code dev.deepzero.data}, {@code dev.deepzero.io}, {@code dev.deepzero.detect}.
  */
 package dev.deepzero.inference;
