@@ -16,6 +16,7 @@ import dev.deepzero.nn.Sequential;
 import dev.deepzero.optim.Sgd;
 import dev.deepzero.tensor.Tensor;
 import dev.deepzero.tensor.Workspace;
+import dev.deepzero.train.Trainer;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,19 +83,20 @@ final class BenchCommand implements Callable<Integer> {
       Sequential model = Models.byName(name, 1, 28, 28, 10, rng);
       SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
       Sgd sgd = new Sgd(model.parameters(), 0.01f);
+      Trainer trainer = new Trainer(model, loss, sgd);
       Tensor x = Tensor.uniform(rng, 0f, 1f, batchSize, 1, 28, 28);
       Tensor y = Tensor.zeros(batchSize);
       for (int i = 0; i < batchSize; i++) {
         y.data()[i] = i % 10;
       }
-      step(model, loss, sgd, x, y);
+      trainer.step(x, y);
       long firstStepMs = System.currentTimeMillis() - jvmStart;
       for (int i = 1; i < warmup; i++) {
-        step(model, loss, sgd, x, y);
+        trainer.step(x, y);
       }
       long t0 = System.nanoTime();
       for (int i = 0; i < batches; i++) {
-        step(model, loss, sgd, x, y);
+        trainer.step(x, y);
       }
       double train = (double) batches * batchSize / ((System.nanoTime() - t0) / 1e9);
 
@@ -143,7 +145,7 @@ final class BenchCommand implements Callable<Integer> {
     YoloV1.Config config = YoloV1.Config.defaults(DETECT_CLASSES);
     Sequential model = YoloV1.build(config, rng);
     YoloLoss loss = new YoloLoss(config.layout());
-    Sgd sgd = new Sgd(model.parameters(), 0.001f);
+    Trainer trainer = new Trainer(model, loss, new Sgd(model.parameters(), 0.001f));
     int size = config.imageSize();
     Tensor x = Tensor.uniform(rng, 0f, 1f, detectBatchSize, config.channels(), size, size);
     List<List<LabeledBox>> objects = new ArrayList<>();
@@ -153,11 +155,11 @@ final class BenchCommand implements Callable<Integer> {
     Tensor y = new YoloTargets(config.layout()).encode(objects).targets();
     int timed = Math.max(3, batches / 5);
     for (int i = 0; i < Math.max(2, warmup); i++) {
-      step(model, loss, sgd, x, y);
+      trainer.step(x, y);
     }
     long t0 = System.nanoTime();
     for (int i = 0; i < timed; i++) {
-      step(model, loss, sgd, x, y);
+      trainer.step(x, y);
     }
     double train = (double) timed * detectBatchSize / ((System.nanoTime() - t0) / 1e9);
     for (int i = 0; i < Math.max(2, warmup); i++) {
@@ -235,24 +237,5 @@ final class BenchCommand implements Callable<Integer> {
       sum += Math.max(0, bytes);
     }
     return sum;
-  }
-
-  /** One training step, as Trainer takes it: in a workspace scope, so steps reuse activation memory. */
-  private void step(Sequential model, Loss loss, Sgd sgd, Tensor x, Tensor y) {
-    try (Workspace.Scope step = workspace.open()) {
-      Tensor out = model.forward(x, Mode.TRAIN);
-      loss.forward(out, y);
-      sgd.zeroGrad();
-      model.backward(loss.backward());
-      sgd.step();
-    }
-  }
-
-  /** The model names, for picocli's help. */
-  static final class ModelNames implements Iterable<String> {
-    @Override
-    public java.util.Iterator<String> iterator() {
-      return Models.NAMES.iterator();
-    }
   }
 }

@@ -79,14 +79,14 @@ final class DetectEvalCommand implements Callable<Integer> {
     if (json) {
       Map<String, Object> perClass = new LinkedHashMap<>();
       for (MeanAveragePrecision.ClassResult c : result.classes()) {
-        perClass.put(classNames.get(c.classId()), finiteOrNull(c.averagePrecision()));
+        perClass.put(classNames.get(c.classId()), Reports.finiteOrNull(c.averagePrecision()));
       }
       Map<String, Object> line = new LinkedHashMap<>();
       line.put("model", modelFile.toString());
       line.put("data", dataDir.resolve(split).toString());
       line.put("images", data.size());
       line.put("metric", metricLabel);
-      line.put("map", finiteOrNull(result.meanAveragePrecision()));
+      line.put("map", Reports.finiteOrNull(result.meanAveragePrecision()));
       line.put("ap", perClass);
       line.put("loss", r.loss());
       line.put("images_per_sec", data.size() / seconds);
@@ -105,10 +105,5 @@ final class DetectEvalCommand implements Callable<Integer> {
       }
     }
     return 0;
-  }
-
-  /** JSON has no NaN: a class without objects has no AP, written as null. */
-  static Double finiteOrNull(double v) {
-    return Double.isFinite(v) ? v : null;
   }
 }

@@ -9,22 +9,21 @@ import dev.deepzero.detect.YoloLoss;
 import dev.deepzero.detect.YoloV1;
 import dev.deepzero.inference.Detector;
 import dev.deepzero.inference.ModelMetadata;
-import dev.deepzero.io.Checkpoint;
 import dev.deepzero.io.Json;
 import dev.deepzero.io.ModelFile;
 import dev.deepzero.kernel.KernelProvider;
 import dev.deepzero.kernel.Parallel;
 import dev.deepzero.nn.Layer;
-import dev.deepzero.optim.Optimizer;
 import dev.deepzero.optim.Optimizers;
 import dev.deepzero.plot.LineChart;
 import dev.deepzero.plot.Png;
 import dev.deepzero.train.EpochStats;
+import dev.deepzero.train.LearningRateSchedule;
 import dev.deepzero.train.Trainer;
 import dev.deepzero.train.TrainingListener;
+import dev.deepzero.train.TrainingRun;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -98,51 +97,44 @@ final class DetectTrainCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one machine-readable summary line at the end.")
   boolean json;
 
-  private static final String METRICS_KEY = "metrics_csv";
-  private static final String PEAK_LR_KEY = "peak_learning_rate";
   private static final String CSV_HEADER = "epoch,train_loss,validation_loss,validation_map,validation_map_voc07,"
       + "learning_rate,seconds,images_per_sec";
-  /** The cosine ends at this fraction of the peak learning rate. */
+  /** The cosine schedule ends at this fraction of the peak learning rate. */
   private static final double FINAL_LR_FRACTION = 0.01;
   private static final int EVAL_BATCH = 64;
 
   @Override
   public Integer call() throws IOException {
+    Options.range("--epochs", epochs, 1, Trainer.MAX_EPOCHS);
+    Options.atLeast("--batch-size", batchSize, 1);
+    Options.positive("--lr", learningRate);
+    Options.range("--image-size", imageSize, 1, ModelMetadata.MAX_INPUT_SIDE);
+    Options.range("--jitter", jitter, 0, 0.5, false);
+    Path modelFile = out.resolve("model.safetensors");
+    Reports.checkWritable(out, modelFile, out.resolve("metrics.csv"), out.resolve("learning-curve.png"));
     PrintStream log = json ? System.err : System.out;
     List<String> classNames = DetectionFolders.classNames(dataDir);
-    Layer model;
-    Optimizer optimizer;
+    TrainingRun run;
     YoloV1.Config config;
-    int firstEpoch = 1;
-    List<String> csvRows = new ArrayList<>();
     if (resume != null) {
-      Checkpoint.Loaded checkpoint = Checkpoint.load(resume, new SplittableRandom(seed));
-      model = checkpoint.model();
-      optimizer = checkpoint.restoreOptimizer();
-      Map<String, String> meta = checkpoint.metadata();
-      if (!meta.containsKey(YoloV1.CONFIG_KEY)) {
+      run = TrainingRun.resume(resume, new SplittableRandom(seed));
+      ModelMetadata meta = ModelMetadata.read(resume, run.metadata());
+      if (meta.kind() != ModelMetadata.Kind.DETECTOR) {
         throw new IllegalArgumentException(resume + ": not a detector checkpoint of 'deepzero detect-train'");
       }
-      config = YoloV1.Config.fromJson(meta.get(YoloV1.CONFIG_KEY));
-      firstEpoch = checkpoint.state().epoch() + 1;
-      seed = checkpoint.state().seed();
-      batchSize = checkpoint.state().batchSize();
-      learningRate = Float.parseFloat(meta.getOrDefault(PEAK_LR_KEY, Float.toString(optimizer.learningRate())));
-      meta.getOrDefault(METRICS_KEY, "").lines().filter(l -> !l.isBlank()).forEach(csvRows::add);
-      log.printf("resuming from %s after epoch %d (%s)%n", resume, firstEpoch - 1, optimizer);
-      if (firstEpoch > epochs) {
-        throw new IllegalArgumentException(resume + " already has " + (firstEpoch - 1) + " epochs; pass --epochs "
-            + "with a larger total to train on");
-      }
+      config = meta.detector();
+      log.printf("resuming from %s %s (%s)%n", resume, Reports.resumePoint(run), run.optimizer());
     } else {
       config = new YoloV1.Config(3, imageSize, gridSize, boxes, classNames.size(), width, true);
-      model = YoloV1.build(config, new SplittableRandom(seed));
-      optimizer = Optimizers.byName(optimizerName, model.parameters(), learningRate, weightDecay);
+      Layer model = YoloV1.build(config, new SplittableRandom(seed));
+      run = TrainingRun.start(model, Optimizers.byName(optimizerName, model.parameters(), learningRate, weightDecay),
+          LearningRateSchedule.cosine(learningRate, FINAL_LR_FRACTION), seed, batchSize);
     }
     if (config.numClasses() != classNames.size()) {
       throw new IllegalArgumentException(resume + " detects " + config.numClasses() + " classes but " + dataDir
           + " has " + classNames.size());
     }
+    Layer model = run.model();
     List<String> warnings = new ArrayList<>();
     DetectionDataset train = DetectionFolders.load(dataDir, "train", classNames, config.layout(), config.channels(),
         config.imageSize(), warnings::add);
@@ -155,35 +147,23 @@ final class DetectTrainCommand implements Callable<Integer> {
     log.printf("model yolo-v1 %dx%d, S=%d B=%d C=%d width %d, %,d parameters; %s, batch %d; kernels %s, %d threads,"
         + " JDK %s%n", config.imageSize(), config.imageSize(), config.gridSize(), config.boxesPerCell(),
         config.numClasses(), config.width(), model.parameters().stream().mapToLong(p -> p.value().size()).sum(),
-        optimizer, batchSize, KernelProvider.get().name(), Parallel.common().threads(), Runtime.version());
+        run.optimizer(), run.batchSize(), KernelProvider.get().name(), Parallel.common().threads(),
+        Runtime.version());
 
-    Files.createDirectories(out);
-    Path modelFile = out.resolve("model.safetensors");
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put(ModelFile.MODEL_NAME_KEY, Detector.MODEL_NAME);
     metadata.put(ModelFile.DATA_KEY, dataDir.toString());
     metadata.putAll(ModelMetadata.detector(classNames, config).entries());
-    metadata.put(PEAK_LR_KEY, Float.toString(learningRate));
 
-    YoloLoss loss = new YoloLoss(config.layout());
     YoloLoss validationLoss = new YoloLoss(config.layout());
     YoloDecoder decoder = new YoloDecoder(config.layout(), DetectionMetrics.MAP_SCORE_THRESHOLD,
         DetectionMetrics.MAP_NMS_THRESHOLD);
-    DetectionDataset augmented = jitter > 0 ? train.withAugmentation(new DetectionAugment(jitter, true), seed)
+    DetectionDataset augmented = jitter > 0 ? train.withAugmentation(new DetectionAugment(jitter, true), run.seed())
         : train;
-    Trainer trainer = new Trainer(model, loss, optimizer);
     long start = System.nanoTime();
     double[] last = {Double.NaN, Double.NaN};
     try (StopOnInterrupt stop = new StopOnInterrupt()) {
-      trainer.addListener(new TrainingListener() {
-        @Override
-        public void onEpochStart(int epoch, int batches) {
-          optimizer.setLearningRate(learningRateAt(epoch));
-        }
-      });
-      trainer.addListener(new ProgressBar(System.err, System.console() != null, epochs));
-      trainer.addListener(stop);
-      trainer.addListener(new TrainingListener() {
+      TrainingListener report = new TrainingListener() {
         @Override
         public void onEpochEnd(EpochStats s) {
           long t0 = System.nanoTime();
@@ -193,22 +173,21 @@ final class DetectTrainCommand implements Callable<Integer> {
           double map07 = val.precision().compute(MeanAveragePrecision.Metric.VOC07_11_POINT).meanAveragePrecision();
           last[0] = map;
           last[1] = map07;
-          csvRows.add(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6g,%.3f,%.1f", s.epoch(), s.trainLoss(),
-              val.loss(), map, map07, optimizer.learningRate(), s.seconds(), s.samplesPerSecond()));
+          float rate = run.optimizer().learningRate();
+          run.addMetricsRow(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6g,%.3f,%.1f", s.epoch(),
+              s.trainLoss(), val.loss(), map, map07, rate, s.seconds(), s.samplesPerSecond()));
           log.printf("epoch %d/%d  loss %.4f  val loss %.4f  val mAP@0.5 %.4f (VOC07 %.4f)  lr %.2g  %,.0f img/s"
-              + "  %.1f s + %.1f s val  [%s]%n", s.epoch(), epochs, s.trainLoss(), val.loss(), map, map07,
-              optimizer.learningRate(), s.samplesPerSecond(), s.seconds(), (System.nanoTime() - t0) / 1e9,
+              + "  %.1f s + %.1f s val  [%s]%n", s.epoch(), epochs, s.trainLoss(), val.loss(), map, map07, rate,
+              s.samplesPerSecond(), s.seconds(), (System.nanoTime() - t0) / 1e9,
               ProgressBar.duration((System.nanoTime() - start) / 1e9));
-          metadata.put(METRICS_KEY, String.join("\n", csvRows));
-          boolean complete = !stop.interrupted();
-          Reports.saveCheckpoint(modelFile, model, optimizer,
-              new Checkpoint.TrainingState(complete ? s.epoch() : s.epoch() - 1, seed, batchSize, true), metadata);
         }
-      });
-      trainer.fit(augmented, null, new Trainer.Config(epochs, batchSize, seed, true), firstEpoch);
-      writeReports(csvRows);
+      };
+      run.fit(new YoloLoss(config.layout()), augmented, null, epochs, modelFile, metadata,
+          List.of(new ProgressBar(System.err, System.console() != null, epochs), stop, report));
+      writeReports(run.metricsRows());
       if (stop.interrupted()) {
-        log.println("interrupted: saved " + modelFile + " (resume with --resume " + modelFile + ")");
+        log.println("interrupted: saved " + modelFile + Reports.stoppedAt(run) + " (resume with --resume "
+            + modelFile + ")");
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -218,22 +197,15 @@ final class DetectTrainCommand implements Callable<Integer> {
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("model", Detector.MODEL_NAME);
       summary.put("data", dataDir.toString());
-      summary.put("epochs", csvRows.size());
-      summary.put("validation_map", DetectEvalCommand.finiteOrNull(last[0]));
-      summary.put("validation_map_voc07", DetectEvalCommand.finiteOrNull(last[1]));
+      summary.put("epochs", run.metricsRows().size());
+      summary.put("validation_map", Reports.finiteOrNull(last[0]));
+      summary.put("validation_map_voc07", Reports.finiteOrNull(last[1]));
       summary.put("seconds", seconds);
       summary.put("model_file", modelFile.toString());
       summary.put("jdk", Runtime.version().toString());
       System.out.println(Json.write(summary));
     }
     return 0;
-  }
-
-  /** Cosine decay from the peak rate at epoch 1 to {@link #FINAL_LR_FRACTION} of it at the last epoch. */
-  private float learningRateAt(int epoch) {
-    double progress = epochs == 1 ? 0 : (epoch - 1) / (double) (epochs - 1);
-    double factor = FINAL_LR_FRACTION + (1 - FINAL_LR_FRACTION) * 0.5 * (1 + Math.cos(Math.PI * progress));
-    return (float) (learningRate * factor);
   }
 
   private void writeReports(List<String> rows) throws IOException {

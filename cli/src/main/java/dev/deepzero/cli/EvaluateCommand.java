@@ -1,17 +1,13 @@
 package dev.deepzero.cli;
 
-import dev.deepzero.data.Batch;
-import dev.deepzero.data.Batches;
 import dev.deepzero.data.ClassificationData;
 import dev.deepzero.data.Dataset;
 import dev.deepzero.inference.Classifier;
 import dev.deepzero.io.Json;
-import dev.deepzero.nn.Mode;
 import dev.deepzero.plot.Heatmap;
 import dev.deepzero.plot.Png;
-import dev.deepzero.tensor.Tensor;
 import dev.deepzero.train.ConfusionMatrix;
-import dev.deepzero.train.Metrics;
+import dev.deepzero.train.Evaluation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,6 +42,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    Path picture = heatmap != null ? heatmap
+        : modelFile.toAbsolutePath().resolveSibling("confusion-matrix.png");
+    Reports.checkWritable(picture.toAbsolutePath().getParent(), picture);
     Classifier classifier = Classifier.load(modelFile);
     ClassificationData loaded = data.load();
     Dataset test = loaded.test();
@@ -54,32 +53,20 @@ final class EvaluateCommand implements Callable<Integer> {
           + " but the data has " + Arrays.toString(test.inputShape()));
     }
     int k = classifier.classNames().size();
-    ConfusionMatrix matrix = new ConfusionMatrix(k);
-    for (int[] indices : Batches.sequential(test.size(), TrainCommand.EVAL_BATCH)) {
-      Batch batch = test.batch(indices);
-      Tensor logits = classifier.model().predict(batch.inputs());
-      float[] out = logits.data();
-      for (int i = 0; i < batch.size(); i++) {
-        matrix.add((int) batch.targets().data()[i], Metrics.argmax(out, i * k, k));
-      }
-    }
-    Path picture = heatmap != null ? heatmap
-        : modelFile.toAbsolutePath().resolveSibling("confusion-matrix.png");
+    ConfusionMatrix matrix = ConfusionMatrix.evaluate(classifier.model(), k, test, Evaluation.DEFAULT_BATCH);
     String[] labels = classifier.classNames().toArray(new String[0]);
-    Png.write(picture, 680, 680, List.of(new Heatmap("Confusion matrix (" + test.size() + " test images)",
-        "true class", "predicted class", matrix.counts(), labels)));
     if (json) {
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("model", modelFile.toString());
       summary.put("data", loaded.description());
       summary.put("samples", matrix.total());
-      summary.put("accuracy", matrix.accuracy());
+      summary.put("accuracy", Reports.finiteOrNull(matrix.accuracy()));
       List<Object> perClass = new ArrayList<>();
       for (int c = 0; c < k; c++) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("class", labels[c]);
-        row.put("precision", matrix.precision(c));
-        row.put("recall", matrix.recall(c));
+        row.put("precision", Reports.finiteOrNull(matrix.precision(c)));
+        row.put("recall", Reports.finiteOrNull(matrix.recall(c)));
         row.put("support", matrix.support(c));
         perClass.add(row);
       }
@@ -91,6 +78,7 @@ final class EvaluateCommand implements Callable<Integer> {
       summary.put("confusion_matrix", rows);
       summary.put("heatmap", picture.toString());
       System.out.println(Json.write(summary));
+      writeHeatmap(picture, matrix, labels);
       return 0;
     }
     System.out.println("data: " + loaded.description());
@@ -116,8 +104,14 @@ final class EvaluateCommand implements Callable<Integer> {
       System.out.println(line);
     }
     System.out.println();
+    writeHeatmap(picture, matrix, labels);
     System.out.println("wrote " + picture);
     return 0;
+  }
+
+  private static void writeHeatmap(Path picture, ConfusionMatrix matrix, String[] labels) throws IOException {
+    Png.write(picture, 680, 680, List.of(new Heatmap("Confusion matrix (" + matrix.total() + " test images)",
+        "true class", "predicted class", matrix.counts(), labels)));
   }
 
   private static String abbreviate(String s) {

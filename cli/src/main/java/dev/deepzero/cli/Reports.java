@@ -1,34 +1,71 @@
 package dev.deepzero.cli;
 
-import dev.deepzero.io.Checkpoint;
-import dev.deepzero.nn.Layer;
-import dev.deepzero.optim.Optimizer;
 import dev.deepzero.plot.LineChart;
 import dev.deepzero.plot.Png;
+import dev.deepzero.train.TrainingRun;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
-/** The files the training commands write beside their model: checkpoints, metrics CSV and pictures. */
+/** The files the commands write beside their model (metrics CSV, pictures), and checks that they can. */
 final class Reports {
 
   private Reports() {}
 
   /**
-   * Saves a checkpoint from inside a training listener, where checked exceptions cannot pass.
+   * Creates {@code folder} and checks that each of {@code files} in it can be written, before any training or
+   * evaluation work starts, so that a wrong --out fails in a second rather than after an epoch. A probe file is
+   * created and deleted beside them; existing files are not touched but must be writable.
    *
-   * @throws UncheckedIOException naming the file if writing fails (the previous file is kept)
+   * @throws IOException naming the folder or file that cannot be written
    */
-  static void saveCheckpoint(Path file, Layer model, Optimizer optimizer, Checkpoint.TrainingState state,
-      Map<String, String> metadata) {
+  static void checkWritable(Path folder, Path... files) throws IOException {
     try {
-      Checkpoint.save(file, model, optimizer, state, metadata);
+      Files.createDirectories(folder);
     } catch (IOException e) {
-      throw new UncheckedIOException("could not save " + file + ": " + e.getMessage(), e);
+      throw new IOException(folder + ": cannot create the output folder (" + reason(e) + ")", e);
     }
+    for (Path file : files) {
+      Path parent = file.toAbsolutePath().getParent();
+      if (Files.isDirectory(file)) {
+        throw new IOException(file + ": is a folder, expected a file to write");
+      }
+      if (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(parent)) {
+        throw new IOException(file + ": cannot be written (no permission)");
+      }
+    }
+    Path probe = folder.resolve(".deepzero-write-check-" + ProcessHandle.current().pid());
+    try {
+      Files.deleteIfExists(Files.createFile(probe));
+    } catch (IOException e) {
+      throw new IOException(folder + ": cannot write into the output folder (" + reason(e) + ")", e);
+    }
+  }
+
+  /** What went wrong, for a message: the exception's reason without the file name it repeats. */
+  static String reason(IOException e) {
+    if (e instanceof FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  /** JSON has no NaN: a figure that does not exist (an empty split, a class without objects) is null. */
+  static Double finiteOrNull(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
+
+  /** "after epoch E", or "in epoch E after batch B" for a run stopped mid-epoch. */
+  static String resumePoint(TrainingRun run) {
+    return run.start().batch() == 0 ? "after epoch " + (run.start().epoch() - 1)
+        : "in epoch " + run.start().epoch() + " after batch " + run.start().batch();
+  }
+
+  /** " at epoch E, batch B" when the run stopped mid-epoch, else "". */
+  static String stoppedAt(TrainingRun run) {
+    return run.stoppedAt() == null ? "" : " at epoch " + run.stoppedAt().epoch() + ", batch " + run.stoppedAt().batch();
   }
 
   /** Writes {@code header} and {@code rows} as a CSV file. */

@@ -1,12 +1,11 @@
 package dev.deepzero.cli;
 
-import dev.deepzero.data.ClassificationData;
 import dev.deepzero.data.AugmentedDataset;
+import dev.deepzero.data.ClassificationData;
 import dev.deepzero.data.Dataset;
 import dev.deepzero.data.Datasets;
 import dev.deepzero.data.Normalization;
 import dev.deepzero.inference.ModelMetadata;
-import dev.deepzero.io.Checkpoint;
 import dev.deepzero.io.Json;
 import dev.deepzero.io.ModelFile;
 import dev.deepzero.kernel.KernelProvider;
@@ -16,16 +15,16 @@ import dev.deepzero.models.Models;
 import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.Sequential;
 import dev.deepzero.nn.layers.Normalize;
-import dev.deepzero.optim.Optimizer;
 import dev.deepzero.optim.Optimizers;
 import dev.deepzero.train.EpochStats;
 import dev.deepzero.train.Evaluation;
+import dev.deepzero.train.LearningRateSchedule;
 import dev.deepzero.train.Trainer;
 import dev.deepzero.train.TrainingListener;
+import dev.deepzero.train.TrainingRun;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,7 +46,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--model", defaultValue = "simple-cnn",
       description = "Architecture: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-      completionCandidates = BenchCommand.ModelNames.class)
+      completionCandidates = ModelNames.class)
   String modelName;
 
   @Mixin
@@ -70,9 +69,13 @@ final class TrainCommand implements Callable<Integer> {
   enum Schedule { CONSTANT, COSINE }
 
   @Option(names = "--schedule", defaultValue = "CONSTANT",
-      description = "Learning-rate schedule: constant, or cosine (from --lr down to 0 over --epochs, set at each"
-          + " epoch's start) (default: ${DEFAULT-VALUE}).")
+      description = "Learning-rate schedule: constant, or cosine (from --lr at the first epoch down to --lr/100 at"
+          + " the last, set at each epoch's start) (default: ${DEFAULT-VALUE}).")
   Schedule schedule;
+
+  @Option(names = "--warmup", defaultValue = "0", paramLabel = "EPOCHS",
+      description = "Raise the learning rate linearly over this many first epochs (default: ${DEFAULT-VALUE}).")
+  int warmup;
 
   @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
   float weightDecay;
@@ -91,17 +94,15 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "runs/train", description = "Output folder (default: ${DEFAULT-VALUE}).")
   Path out;
 
+  /** The cosine schedule ends at this fraction of --lr, as detect-train's does. */
+  private static final double COSINE_FLOOR = 0.01;
+
   @Option(names = "--resume", paramLabel = "FILE", description = "Continue from a model.safetensors checkpoint.")
   Path resume;
 
   @Option(names = "--json", description = "Print one machine-readable summary line at the end.")
   boolean json;
 
-  // Evaluation batches stay small: a wide network's activations for 1000 images would take over a GB.
-  static final int EVAL_BATCH = 200;
-  private static final String METRICS_KEY = "metrics_csv";
-  private static final String SCHEDULE_KEY = "lr_schedule";
-  private static final String BASE_RATE_KEY = "base_learning_rate";
   private static final String CSV_HEADER = "epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,"
       + "test_loss,test_accuracy,seconds,images_per_sec";
 
@@ -143,107 +144,84 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    Options.range("--validation", validationFraction, 0, 1, false);
+    Options.atLeast("--augment", augmentShift, 0);
+    Options.range("--epochs", epochs, 1, Trainer.MAX_EPOCHS);
+    Options.range("--warmup", warmup, 0, epochs - 1);
+    Options.atLeast("--batch-size", batchSize, 1);
+    Options.positive("--lr", learningRate);
+    Path modelFile = out.resolve("model.safetensors");
+    Reports.checkWritable(out, modelFile, out.resolve("metrics.csv"), out.resolve("learning-curve.png"));
     PrintStream log = json ? System.err : System.out;
     long loadStart = System.nanoTime();
     ClassificationData loaded = data.load();
     log.println("data: " + loaded.description());
     int[] shape = loaded.train().inputShape();
-    int classes = loaded.classNames().size();
 
-    Layer model;
-    Optimizer optimizer;
-    int firstEpoch = 1;
-    List<String> csvRows = new ArrayList<>();
+    TrainingRun run;
     if (resume != null) {
-      Checkpoint.Loaded checkpoint = Checkpoint.load(resume, new SplittableRandom(seed));
-      model = checkpoint.model();
-      optimizer = checkpoint.restoreOptimizer();
-      firstEpoch = checkpoint.state().epoch() + 1;
-      seed = checkpoint.state().seed();
-      batchSize = checkpoint.state().batchSize();
-      modelName = checkpoint.metadata().getOrDefault(ModelFile.MODEL_NAME_KEY, modelName);
-      schedule = Schedule.valueOf(checkpoint.metadata().getOrDefault(SCHEDULE_KEY, schedule.name()));
-      learningRate = Float.parseFloat(checkpoint.metadata().getOrDefault(BASE_RATE_KEY,
-          Float.toString(optimizer.learningRate())));
-      String previous = checkpoint.metadata().getOrDefault(METRICS_KEY, "");
-      previous.lines().filter(l -> !l.isBlank()).forEach(csvRows::add);
-      log.printf("resuming %s from %s after epoch %d (%s)%n", modelName, resume, firstEpoch - 1, optimizer);
-      if (firstEpoch > epochs) {
-        throw new IllegalArgumentException(resume + " already has " + (firstEpoch - 1) + " epochs; pass --epochs "
-            + "with a larger total to train on");
-      }
+      run = TrainingRun.resume(resume, new SplittableRandom(seed));
+      modelName = run.metadata().getOrDefault(ModelFile.MODEL_NAME_KEY, modelName);
+      log.printf("resuming %s from %s %s (%s)%n", modelName, resume, Reports.resumePoint(run), run.optimizer());
     } else {
       // The model standardises its own input with the training set's statistics (a Normalize first layer), so
       // the saved file works on raw [0, 1] pixels in evaluate and predict.
       Normalization stats = Normalization.fit(loaded.train());
       List<Layer> layers = new ArrayList<>();
       layers.add(new Normalize(stats.mean(), stats.std()));
-      layers.addAll(Models.byName(modelName, shape[0], shape[1], shape[2], classes, new SplittableRandom(seed))
-          .layers());
-      model = new Sequential(layers);
-      optimizer = Optimizers.byName(optimizerName, model.parameters(), learningRate, weightDecay);
+      layers.addAll(Models.byName(modelName, shape[0], shape[1], shape[2], loaded.classNames().size(),
+          new SplittableRandom(seed)).layers());
+      Sequential model = new Sequential(layers);
+      LearningRateSchedule rates = (schedule == Schedule.COSINE
+          ? LearningRateSchedule.cosine(learningRate, COSINE_FLOOR) : LearningRateSchedule.constant(learningRate))
+          .withWarmup(warmup);
+      run = TrainingRun.start(model, Optimizers.byName(optimizerName, model.parameters(), learningRate,
+          weightDecay), rates, seed, batchSize);
     }
+    Layer model = run.model();
     log.printf("model %s, %,d parameters; %s, batch %d; kernels %s, %d threads, JDK %s%n", modelName,
-        parameterCount(model), optimizer, batchSize, KernelProvider.get().name(), Parallel.common().threads(),
-        Runtime.version());
+        model.parameters().stream().mapToLong(p -> p.value().size()).sum(), run.optimizer(), run.batchSize(),
+        KernelProvider.get().name(), Parallel.common().threads(), Runtime.version());
 
     Datasets.Split split = validationFraction > 0
-        ? Datasets.split(loaded.train(), validationFraction, seed)
+        ? Datasets.split(loaded.train(), validationFraction, run.seed())
         : new Datasets.Split(loaded.train(), null);
-    Dataset train = augmentShift > 0 ? new AugmentedDataset(split.train(), augmentShift, seed) : split.train();
-    Files.createDirectories(out);
-    Path modelFile = out.resolve("model.safetensors");
+    if (split.train().size() == 0 || (split.validation() != null && split.validation().size() == 0)) {
+      throw new IllegalArgumentException("--validation " + validationFraction + " splits the " + loaded.train().size()
+          + " training samples into " + split.train().size() + " to train on and "
+          + (split.validation() == null ? 0 : split.validation().size()) + " to validate; both need samples");
+    }
+    Dataset train = augmentShift > 0 ? new AugmentedDataset(split.train(), augmentShift, run.seed()) : split.train();
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put(ModelFile.MODEL_NAME_KEY, modelName);
     metadata.put(ModelFile.DATA_KEY, loaded.description());
-    metadata.put(SCHEDULE_KEY, schedule.name());
-    metadata.put(BASE_RATE_KEY, Float.toString(learningRate));
     metadata.putAll(ModelMetadata.classifier(loaded.classNames(), shape).entries());
 
     long loadNanos = System.nanoTime() - loadStart; // reading, standardisation statistics and the split
     SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
-    Trainer trainer = new Trainer(model, loss, optimizer);
-    Trainer.Config config = new Trainer.Config(epochs, batchSize, seed, true);
     long start = System.nanoTime();
     double[] lastTest = {Double.NaN, Double.NaN};
     try (StopOnInterrupt stop = new StopOnInterrupt()) {
-      float baseRate = learningRate;
-      if (schedule == Schedule.COSINE) {
-        trainer.addListener(new TrainingListener() {
-          @Override
-          public void onEpochStart(int epoch, int batches) {
-            double progress = (epoch - 1) / (double) epochs;
-            // Never exactly 0: the optimizers reject a zero learning rate.
-            optimizer.setLearningRate((float) Math.max(baseRate * 0.5 * (1 + Math.cos(Math.PI * progress)), 1e-8));
-          }
-        });
-      }
-      trainer.addListener(new StartupTimer(log, loadNanos));
-      trainer.addListener(new ProgressBar(System.err, System.console() != null, epochs));
-      trainer.addListener(stop);
-      trainer.addListener(new TrainingListener() {
+      TrainingListener report = new TrainingListener() {
         @Override
         public void onEpochEnd(EpochStats s) {
-          Evaluation test = Trainer.evaluate(model, loss, loaded.test(), EVAL_BATCH);
+          Evaluation test = Trainer.evaluate(model, loss, loaded.test(), Evaluation.DEFAULT_BATCH);
           lastTest[0] = test.loss();
           lastTest[1] = test.accuracy();
-          csvRows.add(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.3f,%.1f", s.epoch(),
+          run.addMetricsRow(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.3f,%.1f", s.epoch(),
               s.trainLoss(), s.trainAccuracy(), s.validationLoss(), s.validationAccuracy(), test.loss(),
               test.accuracy(), s.seconds(), s.samplesPerSecond()));
-          log.printf("epoch %d/%d  loss %.4f  train acc %.4f  val acc %s  test acc %.4f  %,.0f img/s  %.1f s%n",
+          log.printf("epoch %d/%d  loss %.4f  train acc %.4f  val acc %s  test acc %s  %,.0f img/s  %.1f s%n",
               s.epoch(), epochs, s.trainLoss(), s.trainAccuracy(), format(s.validationAccuracy()),
-              test.accuracy(), s.samplesPerSecond(), s.seconds());
-          metadata.put(METRICS_KEY, String.join("\n", csvRows));
-          // Every epoch ends with a checkpoint, so a crash loses at most one epoch.
-          boolean complete = !stop.interrupted();
-          Reports.saveCheckpoint(modelFile, model, optimizer,
-              new Checkpoint.TrainingState(complete ? s.epoch() : s.epoch() - 1, seed, batchSize, true), metadata);
+              format(test.accuracy()), s.samplesPerSecond(), s.seconds());
         }
-      });
-      trainer.fit(train, split.validation(), config, firstEpoch);
-      writeReports(csvRows);
+      };
+      run.fit(loss, train, split.validation(), epochs, modelFile, metadata, List.of(new StartupTimer(log, loadNanos),
+          new ProgressBar(System.err, System.console() != null, epochs), stop, report));
+      writeReports(run.metricsRows());
       if (stop.interrupted()) {
-        log.println("interrupted: saved " + modelFile + " (resume with --resume " + modelFile + ")");
+        log.println("interrupted: saved " + modelFile + Reports.stoppedAt(run) + " (resume with --resume "
+            + modelFile + ")");
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -253,9 +231,9 @@ final class TrainCommand implements Callable<Integer> {
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("model", modelName);
       summary.put("data", loaded.description());
-      summary.put("epochs", csvRows.size());
-      summary.put("test_accuracy", lastTest[1]);
-      summary.put("test_loss", lastTest[0]);
+      summary.put("epochs", run.metricsRows().size());
+      summary.put("test_accuracy", Reports.finiteOrNull(lastTest[1]));
+      summary.put("test_loss", Reports.finiteOrNull(lastTest[0]));
       summary.put("seconds", seconds);
       summary.put("model_file", modelFile.toString());
       summary.put("jdk", Runtime.version().toString());
@@ -267,10 +245,6 @@ final class TrainCommand implements Callable<Integer> {
   private void writeReports(List<String> rows) throws IOException {
     Reports.writeCsv(out.resolve("metrics.csv"), CSV_HEADER, rows);
     Reports.learningCurve(rows, out.resolve("learning-curve.png"));
-  }
-
-  private static long parameterCount(Layer model) {
-    return model.parameters().stream().mapToLong(p -> p.value().size()).sum();
   }
 
   private static String format(double v) {

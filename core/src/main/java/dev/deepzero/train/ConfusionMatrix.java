@@ -1,5 +1,10 @@
 package dev.deepzero.train;
 
+import dev.deepzero.data.Batch;
+import dev.deepzero.data.Batches;
+import dev.deepzero.data.Dataset;
+import dev.deepzero.nn.Layer;
+import dev.deepzero.tensor.Tensor;
 import java.util.Arrays;
 
 /**
@@ -20,6 +25,33 @@ public final class ConfusionMatrix {
       throw new IllegalArgumentException("ConfusionMatrix: need at least one class, got " + classes);
     }
     counts = new long[classes][classes];
+  }
+
+  /**
+   * The confusion matrix of {@code model} on {@code data}: each sample's true class index against the argmax of
+   * the model's {@code [N, classes]} output, predicted in batches of {@code batchSize} (as
+   * {@code DetectionMetrics.evaluate} does for detectors).
+   *
+   * @param model Not modified (its {@link Layer#predict} is used)
+   * @param data targets are class indices {@code [N]}
+   * @throws IllegalArgumentException if the model's output is not {@code [n, classes]} or a target is out of
+   *     range
+   */
+  public static ConfusionMatrix evaluate(Layer model, int classes, Dataset data, int batchSize) {
+    ConfusionMatrix matrix = new ConfusionMatrix(classes);
+    for (int[] indices : Batches.sequential(data.size(), batchSize)) {
+      Batch batch = data.batch(indices);
+      Tensor logits = model.predict(batch.inputs());
+      if (logits.rank() != 2 || logits.dim(1) != classes || logits.dim(0) != batch.size()) {
+        throw new IllegalArgumentException("ConfusionMatrix.evaluate: the model outputs " + logits.shapeString()
+            + " for " + batch.size() + " samples, expected [" + batch.size() + ", " + classes + "]");
+      }
+      float[] out = logits.data();
+      for (int i = 0; i < batch.size(); i++) {
+        matrix.add((int) batch.targets().data()[i], Metrics.argmax(out, i * classes, classes));
+      }
+    }
+    return matrix;
   }
 
   /** Counts one sample. */

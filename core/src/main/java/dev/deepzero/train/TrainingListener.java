@@ -15,6 +15,13 @@ public interface TrainingListener {
   /** After an epoch and its validation. */
   default void onEpochEnd(EpochStats stats) {}
 
+  /**
+   * When a stop request ends training before the epoch's last batch, instead of {@link #onEpochEnd}: where it
+   * stopped, which {@link Trainer#fit(dev.deepzero.data.Dataset, dev.deepzero.data.Dataset, Trainer.Config,
+   * Trainer.Position)} can resume from.
+   */
+  default void onStop(Trainer.Position position) {}
+
   /** Whether training should stop after the current batch (for Ctrl-C or early stopping). */
   default boolean stopRequested() {
     return false;

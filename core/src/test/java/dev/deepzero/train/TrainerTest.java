@@ -196,11 +196,104 @@ class TrainerTest {
         return batches[0] >= 3;
       }
     };
-    List<EpochStats> history = trainer(mlp(1)).addListener(stopAfterThree)
-        .fit(randomLabels(20, 1), null, new Trainer.Config(5, 4, 1, true));
+    List<Trainer.Position> stops = new ArrayList<>();
+    List<EpochStats> history = trainer(mlp(1)).addListener(stopAfterThree).addListener(new TrainingListener() {
+      @Override
+      public void onStop(Trainer.Position position) {
+        stops.add(position);
+      }
+    }).fit(randomLabels(20, 1), null, new Trainer.Config(5, 4, 1, true));
     assertEquals(3, batches[0]);
+    assertEquals(List.of(), history, "a partial epoch is not reported as an epoch");
+    assertEquals(1, stops.size());
+    assertEquals(1, stops.get(0).epoch());
+    assertEquals(3, stops.get(0).batch());
+    assertEquals(12, stops.get(0).seen());
+  }
+
+  /** A stop at an epoch's last batch completes that epoch and goes no further. */
+  @Test
+  void aStopAtTheLastBatchCompletesTheEpoch() {
+    TrainingListener stopAtFive = new TrainingListener() {
+      private int batches;
+
+      @Override
+      public void onBatchEnd(int epoch, int batch, int total, float loss, int size) {
+        batches++;
+      }
+
+      @Override
+      public boolean stopRequested() {
+        return batches == 5;
+      }
+    };
+    List<EpochStats> history = trainer(mlp(1)).addListener(stopAtFive)
+        .fit(randomLabels(20, 1), null, new Trainer.Config(5, 4, 1, true));
     assertEquals(1, history.size());
-    assertEquals(12, history.get(0).samples());
+    assertEquals(20, history.get(0).samples());
+  }
+
+  /**
+   * Stopped after batch 2 of epoch 2 and resumed from that position on a fresh model, data set and Dropout
+   * generator: weights and the interrupted epoch's statistics equal an uninterrupted run's, bit for bit.
+   */
+  @Test
+  void aRunResumedMidEpochMatchesAnUninterruptedOne() {
+    SplittableRandom data = new SplittableRandom(4);
+    Tensor images = Tensor.randn(data, 1f, 30, 1, 6, 6);
+    Tensor labels = Tensor.zeros(30);
+    for (int i = 0; i < 30; i++) {
+      labels.data()[i] = data.nextInt(CLASSES);
+    }
+    Trainer.Config config = new Trainer.Config(3, 8, 23, true);
+    Sequential straight = dropoutNet(1);
+    List<EpochStats> expected = trainer(straight).fit(new AugmentedDataset(new TensorDataset(images, labels), 2, 100),
+        null, config);
+
+    Sequential first = dropoutNet(2);
+    Trainer.Position[] stop = {null};
+    int[] steps = {0};
+    trainer(first).addListener(new TrainingListener() {
+      @Override
+      public void onBatchEnd(int epoch, int batch, int total, float loss, int size) {
+        steps[0]++;
+      }
+
+      @Override
+      public boolean stopRequested() {
+        return steps[0] == 6; // 4 batches per epoch: batch 2 of epoch 2
+      }
+
+      @Override
+      public void onStop(Trainer.Position position) {
+        stop[0] = position;
+      }
+    }).fit(new AugmentedDataset(new TensorDataset(images, labels), 2, 200), null, config);
+    assertEquals(2, stop[0].epoch());
+    assertEquals(2, stop[0].batch());
+    Sequential resumed = dropoutNet(3);
+    resumed.loadStateDict(first.stateDict());
+    List<EpochStats> rest = trainer(resumed).fit(new AugmentedDataset(new TensorDataset(images, labels), 2, 300),
+        null, config, stop[0]);
+    straight.stateDict().forEach((k, v) -> assertExactlyEquals(resumed.stateDict().get(k), v));
+    assertEquals(2, rest.size());
+    for (int i = 0; i < 2; i++) {
+      assertEquals(expected.get(i + 1).trainLoss(), rest.get(i).trainLoss(), 0.0);
+      assertEquals(expected.get(i + 1).trainAccuracy(), rest.get(i).trainAccuracy(), 0.0);
+      assertEquals(expected.get(i + 1).samples(), rest.get(i).samples());
+    }
+  }
+
+  /** The public step is the one fit takes: no input gradient, the update applied. */
+  @Test
+  void stepIsOneTrainingStepOfFit() {
+    Sequential a = mlp(9);
+    Sequential b = mlp(9);
+    TensorDataset data = randomLabels(8, 3);
+    trainer(a).fit(data, null, new Trainer.Config(1, 8, 1, false));
+    Batch all = data.batch(new int[] {0, 1, 2, 3, 4, 5, 6, 7});
+    trainer(b).step(all.inputs(), all.targets());
+    a.stateDict().forEach((k, v) -> assertExactlyEquals(b.stateDict().get(k), v));
   }
 
   @Test
