@@ -95,7 +95,7 @@ public final class InferenceServer implements AutoCloseable {
   public static InferenceServer start(Map<String, Path> models, ServerOptions options) throws IOException {
     Map<String, ServedModel> loaded = new LinkedHashMap<>();
     for (Map.Entry<String, Path> e : checkNames(models).entrySet()) {
-      loaded.put(e.getKey(), CoreModels.load(e.getValue()));
+      loaded.put(e.getKey(), ServedModels.load(e.getValue()));
     }
     return new InferenceServer(loaded, options);
   }

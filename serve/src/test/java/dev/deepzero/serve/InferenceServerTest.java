@@ -42,8 +42,8 @@ class InferenceServerTest {
   static void start() throws IOException {
     Path clf = TestModels.classifier(dir);
     Path det = TestModels.detector(dir);
-    classifier = CoreModels.load(clf);
-    detector = CoreModels.load(det);
+    classifier = ServedModels.load(clf);
+    detector = ServedModels.load(det);
     server = InferenceServer.start(Map.of("fashion", clf, "shapes", det), ServerOptions.defaults().withPort(0)
         .withBatching(4, Duration.ofMillis(2)).withMaxRequestBytes(MAX_BYTES).withLog(log::add));
     http = new Http(server.uri());
