@@ -19,7 +19,9 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -39,6 +41,7 @@ final class TestModels {
   private static final int TRAINING_IMAGES = 1500;
 
   private static ClassificationData data;
+  private static Path trained;
 
   private TestModels() {}
 
@@ -55,10 +58,24 @@ final class TestModels {
   }
 
   /**
+   * The trained classifier's file, {@code fashion.safetensors}, copied into {@code dir}: it is trained once per
+   * test JVM (see {@link #train}), which is most of the time the server tests take.
+   */
+  static synchronized Path classifier(Path dir) throws IOException {
+    if (trained == null) {
+      Path home = Files.createTempDirectory("deepzero-serve-test");
+      trained = train(home);
+      trained.toFile().deleteOnExit();
+      home.toFile().deleteOnExit();
+    }
+    return Files.copy(trained, dir.resolve(trained.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
    * Trains simple-cnn for one epoch on the first {@value #TRAINING_IMAGES} training images (seed 42) and saves it
    * as {@code dir/fashion.safetensors}.
    */
-  static Path classifier(Path dir) throws IOException {
+  private static Path train(Path dir) throws IOException {
     ClassificationData d = fashion();
     Sequential model = Models.byName("simple-cnn", 1, 28, 28, d.classNames().size(), new SplittableRandom(42));
     int[] first = java.util.stream.IntStream.range(0, TRAINING_IMAGES).toArray();
