@@ -180,7 +180,7 @@ class InferenceServerTest {
     Map<?, ?> first = (Map<?, ?>) top.get(0);
     assertEquals(TestModels.fashion().classNames().get(best), first.get("className"));
     assertEquals(expected[best], ((Number) first.get("probability")).floatValue());
-    // A model trained for one epoch knows this trouser already.
+    // Trained for one epoch on 1500 images, the model already knows this test image.
     assertEquals(TestModels.fashion().classNames().get(TestModels.fashionLabel(0)), first.get("className"));
 
     assertEquals(raw.body(), http.post("predictions/fashion", null, png).body(), "no Content-Type: raw bytes");
