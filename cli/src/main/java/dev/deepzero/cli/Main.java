@@ -30,6 +30,7 @@ public final class Main implements Runnable {
     COMMANDS.put("detect-train", DetectTrainCommand::new);
     COMMANDS.put("detect", DetectCommand::new);
     COMMANDS.put("detect-eval", DetectEvalCommand::new);
+    COMMANDS.put("serve", ServeCommand::new);
     COMMANDS.put("xor", XorCommand::new);
     COMMANDS.put("gradcheck", GradcheckCommand::new);
     COMMANDS.put("help", CommandLine.HelpCommand::new);
