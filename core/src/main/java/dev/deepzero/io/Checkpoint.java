@@ -166,8 +166,9 @@ public final class Checkpoint {
    * @throws IOException if the file cannot be read
    */
   public static Loaded load(Path file, SplittableRandom rng) throws IOException {
-    SafeTensors.Contents contents = SafeTensors.read(file);
-    Layer model = ModelFile.build(file, contents, rng);
+    ModelFile.Built built = ModelFile.read(file, rng);
+    SafeTensors.Contents contents = built.contents();
+    Layer model = built.model();
     Map<String, String> meta = contents.metadata();
     if (!meta.containsKey(EPOCH_KEY)) {
       throw new ModelFileException(file, ModelFileException.NO_OFFSET, EPOCH_KEY, "is a model file without training state ('" + EPOCH_KEY

@@ -4,14 +4,18 @@ import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.StateDicts;
 import dev.deepzero.nn.layers.Layers;
+import dev.deepzero.tensor.InsufficientMemoryException;
+import dev.deepzero.tensor.Limits;
 import dev.deepzero.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 
 /**
  * A model in one file: its architecture and its weights, as a safetensors file (see {@link SafeTensors}) that
@@ -93,8 +97,8 @@ public final class ModelFile {
    * @throws IOException if the file cannot be read
    */
   public static LoadedModel load(Path file, SplittableRandom rng) throws IOException {
-    SafeTensors.Contents contents = SafeTensors.read(file);
-    return new LoadedModel(build(file, contents, rng), userMetadata(contents.metadata()));
+    Built built = read(file, rng);
+    return new LoadedModel(built.model(), userMetadata(built.contents().metadata()));
   }
 
   /**
@@ -213,33 +217,103 @@ public final class ModelFile {
     return user;
   }
 
-  /** The model described by the file's architecture, holding the file's weights. */
-  static Layer build(Path file, SafeTensors.Contents contents, SplittableRandom rng) {
-    Map<String, String> metadata = contents.metadata();
-    String format = metadata.get(FORMAT_KEY);
-    String architecture = metadata.get(ARCHITECTURE_KEY);
-    if (format == null && architecture == null) {
-      throw new ModelFileException(file, ModelFileException.NO_OFFSET, ARCHITECTURE_KEY, "holds weights only (" + contents.tensors().size()
-          + " tensors) and no deepzero architecture ('" + ARCHITECTURE_KEY + "' in __metadata__); it was probably "
-          + "written by another tool such as PyTorch. Build the model in code and use ModelFile.loadWeights");
-    }
-    if (format == null || architecture == null) {
-      String missing = format == null ? FORMAT_KEY : ARCHITECTURE_KEY;
-      throw new ModelFileException(file, ModelFileException.NO_OFFSET, missing, "'" + missing + "' is missing from __metadata__, which a deepzero model file always has");
-    }
-    if (!FORMAT_VERSION.equals(format)) {
-      throw new ModelFileException(file, ModelFileException.NO_OFFSET, FORMAT_KEY, "deepzero model format '" + format + "'; this version reads "
-          + "format " + FORMAT_VERSION);
-    }
+  /** A model read from a file, and everything the file holds (a checkpoint also needs its training state). */
+  record Built(Layer model, SafeTensors.Contents contents) {}
+
+  /**
+   * The model described by the file's architecture, holding the file's weights. The architecture is checked
+   * against the tensors in the header before anything is allocated: a file cannot make the loader build
+   * layers larger than the weights it actually holds.
+   */
+  static Built read(Path file, SplittableRandom rng) throws IOException {
+    LayerConfig[] architecture = new LayerConfig[1];
+    SafeTensors.Contents contents = SafeTensors.read(file, header -> architecture[0] = architecture(file, header));
     Layer model;
     try {
-      model = Layers.fromConfig(fromJson(Json.parse(architecture), "architecture"), rng);
+      Limits.requireHeap(elements(contents.tensors()) * Float.BYTES, "building the model");
+      model = Layers.fromConfig(architecture[0], rng);
+    } catch (InsufficientMemoryException e) {
+      throw new ModelFileException(file, ModelFileException.NO_OFFSET, null, e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new ModelFileException(file, ModelFileException.NO_OFFSET, ARCHITECTURE_KEY, "cannot rebuild the model"
           + " from '" + ARCHITECTURE_KEY + "': " + e.getMessage(), e);
     }
     loadWeights(file, contents.tensors(), model);
-    return model;
+    return new Built(model, contents);
+  }
+
+  /** The elements of the tensors that are weights, not training state. */
+  private static long elements(Map<String, Tensor> tensors) {
+    long n = 0;
+    for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+      if (!e.getKey().startsWith(OPTIMIZER_PREFIX)) {
+        n += e.getValue().size();
+      }
+    }
+    return n;
+  }
+
+  /**
+   * The architecture of a deepzero model file, checked against the tensors its header declares: every tensor
+   * the architecture's layers hold is present with the same shape, and no other (training state aside).
+   */
+  private static LayerConfig architecture(Path file, SafeTensors.Header header) {
+    Map<String, String> metadata = header.metadata();
+    String format = metadata.get(FORMAT_KEY);
+    String architecture = metadata.get(ARCHITECTURE_KEY);
+    if (format == null && architecture == null) {
+      throw new ModelFileException(file, ModelFileException.NO_OFFSET, ARCHITECTURE_KEY, "holds weights only ("
+          + header.entries().size() + " tensors) and no deepzero architecture ('" + ARCHITECTURE_KEY + "' in "
+          + "__metadata__); it was probably written by another tool such as PyTorch. Build the model in code and "
+          + "use ModelFile.loadWeights");
+    }
+    if (format == null || architecture == null) {
+      String missing = format == null ? FORMAT_KEY : ARCHITECTURE_KEY;
+      throw new ModelFileException(file, ModelFileException.NO_OFFSET, missing, "'" + missing + "' is missing"
+          + " from __metadata__, which a deepzero model file always has");
+    }
+    if (!FORMAT_VERSION.equals(format)) {
+      throw new ModelFileException(file, ModelFileException.NO_OFFSET, FORMAT_KEY, "deepzero model format '"
+          + format + "'; this version reads format " + FORMAT_VERSION);
+    }
+    LayerConfig config;
+    Map<String, int[]> expected;
+    try {
+      config = fromJson(Json.parse(architecture), "architecture");
+      expected = Layers.stateShapes(config);
+    } catch (IllegalArgumentException e) {
+      throw new ModelFileException(file, ModelFileException.NO_OFFSET, ARCHITECTURE_KEY, "cannot rebuild the model"
+          + " from '" + ARCHITECTURE_KEY + "': " + e.getMessage(), e);
+    }
+    Map<String, int[]> present = new LinkedHashMap<>();
+    for (SafeTensors.Entry e : header.entries()) {
+      if (!e.name().startsWith(OPTIMIZER_PREFIX)) {
+        present.put(e.name(), e.shape());
+      }
+    }
+    List<String> problems = new ArrayList<>();
+    TreeSet<String> missing = new TreeSet<>(expected.keySet());
+    missing.removeAll(present.keySet());
+    TreeSet<String> unexpected = new TreeSet<>(present.keySet());
+    unexpected.removeAll(expected.keySet());
+    if (!missing.isEmpty()) {
+      problems.add("missing tensors " + missing);
+    }
+    if (!unexpected.isEmpty()) {
+      problems.add("unexpected tensors " + unexpected);
+    }
+    for (Map.Entry<String, int[]> e : expected.entrySet()) {
+      int[] shape = present.get(e.getKey());
+      if (shape != null && !Arrays.equals(shape, e.getValue())) {
+        problems.add("tensor '" + e.getKey() + "' has shape " + Arrays.toString(shape) + ", the architecture needs "
+            + Arrays.toString(e.getValue()));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ModelFileException(file, ModelFileException.NO_OFFSET, ARCHITECTURE_KEY, "the tensors do not fit "
+          + "the architecture in '" + ARCHITECTURE_KEY + "' (nothing was allocated): " + String.join("; ", problems));
+    }
+    return config;
   }
 
   private static void loadWeights(Path file, Map<String, Tensor> tensors, Layer model) {

@@ -1,5 +1,7 @@
 package dev.deepzero.io;
 
+import dev.deepzero.tensor.InsufficientMemoryException;
+import dev.deepzero.tensor.Limits;
 import dev.deepzero.tensor.Tensor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Reads and writes the safetensors format (https://github.com/huggingface/safetensors), which PyTorch,
@@ -211,8 +214,24 @@ public final class SafeTensors {
    * @throws IOException if the file cannot be read
    */
   public static Contents read(Path file) throws IOException {
+    return read(file, header -> {});
+  }
+
+  /**
+   * Reads {@code file} as {@link #read(Path)} does, showing the validated header to {@code check} before any
+   * tensor is allocated: a model file checks its architecture against the tensors there.
+   *
+   * <p>Before allocating, the tensors are also checked against {@link Limits#maxTensorElements()} and, all
+   * together, {@link Limits#maxModelElements()}, and their float32 size against the free heap
+   * ({@link Limits#requireHeap}). Every declared size has already been checked against the bytes in the file.
+   *
+   * @param check throws (a {@link ModelFileException}) to stop the reading
+   * @throws ModelFileException naming the file, the problem and its byte offset or tensor
+   * @throws IOException if the file cannot be read
+   */
+  public static Contents read(Path file, Consumer<Header> check) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      return read(file, Source.of(ch));
+      return read(file, Source.of(ch), check);
     }
   }
 
@@ -226,7 +245,7 @@ public final class SafeTensors {
    */
   public static Contents read(String name, byte[] bytes) {
     try {
-      return read(Path.of(name), Source.of(bytes));
+      return read(Path.of(name), Source.of(bytes), header -> {});
     } catch (IOException e) {
       throw new UncheckedIOException(e); // an array source never throws it
     }
@@ -249,7 +268,7 @@ public final class SafeTensors {
     return out.toByteArray();
   }
 
-  private static Contents read(Path file, Source ch) throws IOException {
+  private static Contents read(Path file, Source ch, Consumer<Header> check) throws IOException {
     Header header = readHeader(file, ch);
     for (Entry e : header.entries()) {
       if (!READABLE.contains(e.dtype())) {
@@ -258,6 +277,8 @@ public final class SafeTensors {
             + ", which deepzero does not read; it reads F32, and converts F64, F16, BF16, I64 and I32 to float32");
       }
     }
+    checkLimits(file, header);
+    check.accept(header);
     // Read in file order, so the channel moves forward only; hand back in header order.
     List<Entry> byOffset = new ArrayList<>(header.entries());
     byOffset.sort(Comparator.comparingLong(Entry::begin));
@@ -271,6 +292,30 @@ public final class SafeTensors {
       tensors.put(e.name(), read.get(e.name()));
     }
     return new Contents(tensors, header.metadata());
+  }
+
+  /** Refuses tensors past the element limits, or more float32 data than the heap can hold. */
+  private static void checkLimits(Path file, Header header) {
+    long total = 0;
+    for (Entry e : header.entries()) {
+      long n = e.elementCount();
+      if (n > Limits.maxTensorElements()) {
+        throw new ModelFileException(file, header.dataStart() + e.begin(), e.name(), "tensor '" + e.name()
+            + "' has " + n + " elements, more than the limit of " + Limits.maxTensorElements() + " per tensor; "
+            + Limits.howToRaise(Limits.MAX_TENSOR_ELEMENTS_PROPERTY));
+      }
+      total += n;
+    }
+    if (total > Limits.maxModelElements()) {
+      throw new ModelFileException(file, ModelFileException.NO_OFFSET, null, "the tensors have " + total
+          + " elements in all, more than the limit of " + Limits.maxModelElements() + " per file; "
+          + Limits.howToRaise(Limits.MAX_MODEL_ELEMENTS_PROPERTY));
+    }
+    try {
+      Limits.requireHeap(total * Float.BYTES, "reading the " + total + " values of its tensors as float32");
+    } catch (InsufficientMemoryException e) {
+      throw new ModelFileException(file, ModelFileException.NO_OFFSET, null, e.getMessage(), e);
+    }
   }
 
   private static float[] readFloats(Path file, Source ch, long dataStart, Entry e, ByteBuffer buf)

@@ -40,11 +40,13 @@ public record LayerConfig(String type, Map<String, Object> options) {
     return new LayerConfig(type, options);
   }
 
-  /** An integer option. @throws IllegalArgumentException if missing or not a whole number */
+  /** An integer option. @throws IllegalArgumentException if missing or not a whole number that fits an int */
   public int intOption(String name) {
     Object v = options.get(name);
-    if (!(v instanceof Number) || ((Number) v).doubleValue() != Math.rint(((Number) v).doubleValue())) {
-      throw new IllegalArgumentException(type + ": option '" + name + "' must be a whole number, got " + v);
+    if (!(v instanceof Number) || ((Number) v).doubleValue() != Math.rint(((Number) v).doubleValue())
+        || Math.abs(((Number) v).doubleValue()) > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(type + ": option '" + name + "' must be a whole number of at most "
+          + Integer.MAX_VALUE + " in size, got " + v);
     }
     return ((Number) v).intValue();
   }

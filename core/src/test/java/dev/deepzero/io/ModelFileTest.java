@@ -127,19 +127,19 @@ class ModelFileTest {
   @Test
   void missingTensor() throws IOException {
     Path file = rewrite("missing.safetensors", (tensors, meta) -> tensors.remove("1.bias"));
-    assertLoadError(file, "the weights do not fit the model", "missing keys [1.bias]");
+    assertLoadError(file, "the tensors do not fit the architecture", "missing tensors [1.bias]");
   }
 
   @Test
   void extraTensor() throws IOException {
     Path file = rewrite("extra.safetensors", (tensors, meta) -> tensors.put("9.weight", Tensor.zeros(2)));
-    assertLoadError(file, "unexpected keys [9.weight]");
+    assertLoadError(file, "unexpected tensors [9.weight]");
   }
 
   @Test
   void misShapedTensor() throws IOException {
     Path file = rewrite("shape.safetensors", (tensors, meta) -> tensors.put("1.weight", Tensor.zeros(8, 7)));
-    assertLoadError(file, "key '1.weight' has shape [8, 7], the model expects [8, 6]");
+    assertLoadError(file, "tensor '1.weight' has shape [8, 7], the architecture needs [8, 6]");
   }
 
   @Test
@@ -159,7 +159,7 @@ class ModelFileTest {
     assertLoadError(badShape, "architecture (Sequential) option 'layers'[0] must be {\"type\"");
     Path badOption = rewrite("opt.safetensors", (tensors, meta) -> meta.put(ModelFile.ARCHITECTURE_KEY,
         meta.get(ModelFile.ARCHITECTURE_KEY).replace("\"in\":6", "\"in\":6.5")));
-    assertLoadError(badOption, "Linear: option 'in' must be a whole number, got 6.5");
+    assertLoadError(badOption, "Linear: option 'in' must be a whole number", "got 6.5");
   }
 
   @Test

@@ -4,12 +4,16 @@ import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.Sequential;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * Rebuilds layers from their {@link LayerConfig}: the inverse of {@link Layer#config()}, used when a model
  * file is loaded. Weights come out freshly initialised from {@code rng}; load the saved ones after.
+ * {@link #stateShapes} says which tensors a config's layer would hold without building it, so a loader can check
+ * an architecture against the weights actually present (and the size limits) before allocating anything.
  */
 public final class Layers {
 
@@ -71,8 +75,68 @@ public final class Layers {
       case "YoloActivation":
         return new YoloActivation(config.intOption("boxes"), config.intOption("classes"));
       default:
-        throw new IllegalArgumentException("unknown layer type '" + config.type() + "'; known types: "
-            + String.join(", ", TYPES));
+        throw unknownType(config);
     }
+  }
+
+  /**
+   * The keys and shapes of the state dict ({@link Layer#stateDict()}) of the layer {@link #fromConfig} builds
+   * from {@code config}, in the same order, computed from the options alone: nothing is allocated.
+   *
+   * @throws IllegalArgumentException for an unknown type, or a size option that is missing or not positive
+   */
+  public static Map<String, int[]> stateShapes(LayerConfig config) {
+    Map<String, int[]> shapes = new LinkedHashMap<>();
+    switch (config.type()) {
+      case "Sequential" -> {
+        List<LayerConfig> layers = config.layersOption("layers");
+        for (int i = 0; i < layers.size(); i++) {
+          for (Map.Entry<String, int[]> e : stateShapes(layers.get(i)).entrySet()) {
+            shapes.put(i + "." + e.getKey(), e.getValue());
+          }
+        }
+      }
+      case "Linear" -> {
+        int out = positive(config, "out");
+        shapes.put("weight", new int[] {out, positive(config, "in")});
+        shapes.put("bias", new int[] {out});
+      }
+      case "Conv2d" -> {
+        int out = positive(config, "out");
+        int kernel = positive(config, "kernel");
+        shapes.put("weight", new int[] {out, positive(config, "in"), kernel, kernel});
+        shapes.put("bias", new int[] {out});
+      }
+      case "BatchNorm" -> {
+        int channels = positive(config, "channels");
+        for (String key : List.of("weight", "bias", "running_mean", "running_var")) {
+          shapes.put(key, new int[] {channels});
+        }
+      }
+      case "Normalize" -> {
+        int channels = positive(config, "channels");
+        shapes.put("mean", new int[] {channels});
+        shapes.put("std", new int[] {channels});
+      }
+      default -> {
+        if (!TYPES.contains(config.type())) {
+          throw unknownType(config);
+        }
+      }
+    }
+    return shapes;
+  }
+
+  private static int positive(LayerConfig config, String option) {
+    int v = config.intOption(option);
+    if (v <= 0) {
+      throw new IllegalArgumentException(config.type() + ": option '" + option + "' must be positive, got " + v);
+    }
+    return v;
+  }
+
+  private static IllegalArgumentException unknownType(LayerConfig config) {
+    return new IllegalArgumentException("unknown layer type '" + config.type() + "'; known types: "
+        + String.join(", ", TYPES));
   }
 }
