@@ -8,6 +8,7 @@ import dev.deepzero.tensor.InsufficientMemoryException;
 import dev.deepzero.tensor.Limits;
 import dev.deepzero.tensor.Tensor;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * A model in one file: its architecture and its weights, as a safetensors file (see {@link SafeTensors}) that
@@ -119,48 +121,11 @@ public final class ModelFile {
    * @param bytes Not modified
    */
   public static LoadedModel load(String name, byte[] bytes, SplittableRandom rng) {
-    Path source = Path.of(name);
-    SafeTensors.Contents contents = SafeTensors.read(name, bytes);
-    return new LoadedModel(build(source, contents, rng), userMetadata(contents.metadata()));
-  }
-
-  /** {@code model}'s architecture as the JSON a model file holds (its layers and options, no weights). */
-  public static String architecture(Layer model) {
-    return Json.write(toJson(model.config()));
-  }
-
-  /**
-   * A new model built from architecture JSON such as {@link #architecture} returns, its weights initialised as
-   * its layers' constructors do.
-   *
-   * @param rng draws the initial weights (and seeds Dropout)
-   * @throws IllegalArgumentException for JSON that does not describe deepzero layers
-   */
-  public static Layer fromArchitecture(String json, SplittableRandom rng) {
     try {
-      return Layers.fromConfig(fromJson(Json.parse(json), "architecture"), rng);
-    } catch (Json.ParseException e) {
-      throw new IllegalArgumentException("architecture: not valid JSON: " + e.getMessage(), e);
-    }
-  }
-
-  /** {@code model}'s architecture as the JSON a model file holds (its layers and options, no weights). */
-  public static String architecture(Layer model) {
-    return Json.write(toJson(model.config()));
-  }
-
-  /**
-   * A new model built from architecture JSON such as {@link #architecture} returns, its weights initialised as
-   * its layers' constructors do.
-   *
-   * @param rng draws the initial weights (and seeds Dropout)
-   * @throws IllegalArgumentException for JSON that does not describe deepzero layers
-   */
-  public static Layer fromArchitecture(String json, SplittableRandom rng) {
-    try {
-      return Layers.fromConfig(fromJson(Json.parse(json), "architecture"), rng);
-    } catch (Json.ParseException e) {
-      throw new IllegalArgumentException("architecture: not valid JSON: " + e.getMessage(), e);
+      Built built = read(Path.of(name), check -> SafeTensors.read(name, bytes, check), rng);
+      return new LoadedModel(built.model(), userMetadata(built.contents().metadata()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // an array source never throws it
     }
   }
 
@@ -226,8 +191,17 @@ public final class ModelFile {
    * layers larger than the weights it actually holds.
    */
   static Built read(Path file, SplittableRandom rng) throws IOException {
+    return read(file, check -> SafeTensors.read(file, check), rng);
+  }
+
+  /** Reads safetensors contents, showing the validated header to {@code check} before any tensor is allocated. */
+  private interface ContentsReader {
+    SafeTensors.Contents read(Consumer<SafeTensors.Header> check) throws IOException;
+  }
+
+  private static Built read(Path file, ContentsReader reader, SplittableRandom rng) throws IOException {
     LayerConfig[] architecture = new LayerConfig[1];
-    SafeTensors.Contents contents = SafeTensors.read(file, header -> architecture[0] = architecture(file, header));
+    SafeTensors.Contents contents = reader.read(header -> architecture[0] = architecture(file, header));
     Layer model;
     try {
       Limits.requireHeap(elements(contents.tensors()) * Float.BYTES, "building the model");
@@ -339,6 +313,17 @@ public final class ModelFile {
    */
   public static String architectureJson(LayerConfig config) {
     return Json.write(toJson(config));
+  }
+
+  /**
+   * A new model built from architecture JSON such as {@link #architectureJson} returns, its weights initialised as
+   * its layers' constructors do.
+   *
+   * @param rng draws the initial weights (and seeds Dropout)
+   * @throws IllegalArgumentException for JSON that does not describe deepzero layers
+   */
+  public static Layer fromArchitecture(String json, SplittableRandom rng) {
+    return Layers.fromConfig(parseArchitecture(json), rng);
   }
 
   /**

@@ -244,8 +244,16 @@ public final class SafeTensors {
    * @throws ModelFileException naming {@code name}, the problem and its byte offset
    */
   public static Contents read(String name, byte[] bytes) {
+    return read(name, bytes, header -> {});
+  }
+
+  /**
+   * {@link #read(String, byte[])}, showing the validated header to {@code check} before any tensor is allocated,
+   * as {@link #read(Path, Consumer)} does.
+   */
+  public static Contents read(String name, byte[] bytes, Consumer<Header> check) {
     try {
-      return read(Path.of(name), Source.of(bytes), header -> {});
+      return read(Path.of(name), Source.of(bytes), check);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // an array source never throws it
     }
