@@ -253,7 +253,7 @@ public final class ModelFile {
     LayerConfig config;
     Map<String, int[]> expected;
     try {
-      config = fromJson(Json.parse(architecture), "architecture");
+      config = parseArchitecture(architecture);
       expected = Layers.stateShapes(config);
     } catch (IllegalArgumentException e) {
       throw new ModelFileException(file, ModelFileException.NO_OFFSET, ARCHITECTURE_KEY, "cannot rebuild the model"
@@ -290,18 +290,39 @@ public final class ModelFile {
     return config;
   }
 
+  /**
+   * Copies the weights (not the training state) of {@code tensors} into {@code model} after checking that every
+   * tensor is finite and that the values fit the layers ({@link Layers#checkState}): a NaN weight or a negative
+   * variance would otherwise load silently and make every prediction NaN or wrong.
+   */
   private static void loadWeights(Path file, Map<String, Tensor> tensors, Layer model) {
     Map<String, Tensor> weights = new LinkedHashMap<>();
     for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+      requireFinite(file, e.getKey(), e.getValue());
       if (!e.getKey().startsWith(OPTIMIZER_PREFIX)) {
         weights.put(e.getKey(), e.getValue());
       }
+    }
+    try {
+      Layers.checkState(model.config(), weights);
+    } catch (IllegalArgumentException e) {
+      throw new ModelFileException(file, ModelFileException.NO_OFFSET, null, e.getMessage(), e);
     }
     try {
       StateDicts.load(model.stateDict(), weights);
     } catch (IllegalArgumentException e) {
       throw new ModelFileException(file, ModelFileException.NO_OFFSET, null, "the weights do not fit the model: "
           + e.getMessage(), e);
+    }
+  }
+
+  private static void requireFinite(Path file, String key, Tensor t) {
+    float[] d = t.data();
+    for (int i = 0; i < d.length; i++) {
+      if (!Float.isFinite(d[i])) {
+        throw new ModelFileException(file, ModelFileException.NO_OFFSET, key, "tensor '" + key + "' holds " + d[i]
+            + " at index " + i + " (of " + d.length + "); a model's weights and statistics must be finite");
+      }
     }
   }
 

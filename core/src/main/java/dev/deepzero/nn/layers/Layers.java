@@ -3,6 +3,7 @@ package dev.deepzero.nn.layers;
 import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.Sequential;
+import dev.deepzero.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,6 +126,50 @@ public final class Layers {
       }
     }
     return shapes;
+  }
+
+  /**
+   * Checks the values that a layer built from {@code config} requires of its state: a {@link BatchNorm}'s
+   * {@code running_var} is at least 0 and a {@link Normalize}'s {@code std} above 0 (a model file written by
+   * hand or damaged could hold anything). Keys are as in {@link #stateShapes}; absent keys and types without such
+   * requirements are not checked (finiteness is the loader's check, for every tensor).
+   *
+   * @param state Not modified
+   * @throws IllegalArgumentException naming the key, the index and the value
+   */
+  public static void checkState(LayerConfig config, Map<String, Tensor> state) {
+    checkState(config, state, "");
+  }
+
+  private static void checkState(LayerConfig config, Map<String, Tensor> state, String prefix) {
+    switch (config.type()) {
+      case "Sequential" -> {
+        List<LayerConfig> layers = config.layersOption("layers");
+        for (int i = 0; i < layers.size(); i++) {
+          checkState(layers.get(i), state, prefix + i + ".");
+        }
+      }
+      case "BatchNorm" -> requireAtLeast(state, prefix + "running_var", 0, false, "a variance is never negative");
+      case "Normalize" -> requireAtLeast(state, prefix + "std", 0, true, "Normalize divides by it");
+      default -> {
+        // no value constraints beyond finiteness
+      }
+    }
+  }
+
+  private static void requireAtLeast(Map<String, Tensor> state, String key, float bound, boolean strict,
+      String why) {
+    Tensor t = state.get(key);
+    if (t == null) {
+      return;
+    }
+    float[] d = t.data();
+    for (int i = 0; i < d.length; i++) {
+      if (strict ? !(d[i] > bound) : !(d[i] >= bound)) {
+        throw new IllegalArgumentException("tensor '" + key + "' holds " + d[i] + " at index " + i + "; it must be "
+            + (strict ? "above " : "at least ") + bound + " (" + why + ")");
+      }
+    }
   }
 
   private static int positive(LayerConfig config, String option) {
