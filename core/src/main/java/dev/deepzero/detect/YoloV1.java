@@ -130,7 +130,7 @@ public final class YoloV1 {
     public static Config fromJson(String json) {
       Object parsed = Json.parse(json);
       if (!(parsed instanceof Map<?, ?> m)) {
-        throw new IllegalArgumentException("YoloV1 config: expected a JSON object, got " + describe(parsed));
+        throw new IllegalArgumentException("YoloV1 config: expected a JSON object, got " + Json.excerpt(parsed));
       }
       Object bn = m.get("batch_norm");
       return new Config(intEntry(m, "channels"), intEntry(m, "image_size"), intEntry(m, "grid_size"),
@@ -140,23 +140,9 @@ public final class YoloV1 {
     private static int intEntry(Map<?, ?> m, String key) {
       if (!(m.get(key) instanceof Number n) || n.doubleValue() != n.intValue()) {
         throw new IllegalArgumentException("YoloV1 config: '" + key + "' must be an integer, got "
-            + describe(m.get(key)));
+            + Json.excerpt(m.get(key)));
       }
       return n.intValue();
-    }
-
-    /** A JSON value for an error message: short values as they are, others by their kind (no echo of a file). */
-    private static String describe(Object value) {
-      if (value instanceof Map<?, ?>) {
-        return "an object";
-      }
-      if (value instanceof List<?>) {
-        return "an array";
-      }
-      if (value instanceof String s) {
-        return s.length() <= 40 ? Json.write(s) : "a string of " + s.length() + " characters";
-      }
-      return String.valueOf(value);
     }
   }
 

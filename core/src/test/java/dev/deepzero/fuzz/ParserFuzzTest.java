@@ -6,7 +6,7 @@ import dev.deepzero.data.IdxReader;
 import dev.deepzero.data.Images;
 import dev.deepzero.detect.VocFormat;
 import dev.deepzero.detect.YoloFormat;
-import dev.deepzero.detect.YoloV1;
+import dev.deepzero.inference.ModelMetadata;
 import dev.deepzero.io.Json;
 import dev.deepzero.io.ModelFile;
 import dev.deepzero.io.SafeTensors;
@@ -19,6 +19,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
@@ -83,11 +84,26 @@ class ParserFuzzTest {
     Documented.parseText(Json.ParseException.class, () -> Json.parse(new String(input, StandardCharsets.UTF_8)));
   }
 
-  /** A detector's {@code yolo_v1} metadata, as the detector loader reads it. */
+  /**
+   * A model file's metadata ({@code classes}, {@code input_shape}, {@code yolo_v1}) through the typed reader
+   * every front end uses. The input is a JSON object of the entries; a string value is taken as the entry's text,
+   * any other value as its JSON, so that mutations reach both wrong JSON and wrong types.
+   */
   @FuzzTest
-  void detectorMetadata(byte[] input) {
-    Documented.parseText(IllegalArgumentException.class,
-      () -> YoloV1.Config.fromJson(new String(input, StandardCharsets.UTF_8)));
+  void modelMetadata(byte[] input) {
+    Object entries;
+    try {
+      entries = Json.parse(new String(input, StandardCharsets.UTF_8));
+    } catch (Json.ParseException e) {
+      return;
+    }
+    if (!(entries instanceof Map<?, ?> map)) {
+      return;
+    }
+    Map<String, String> metadata = new LinkedHashMap<>();
+    map.forEach((key, value) -> metadata.put((String) key, value instanceof String s ? s : Json.write(value)));
+    Path file = dir.resolve("metadata.safetensors");
+    Documented.parse(file, () -> ModelMetadata.read(file, metadata));
   }
 
   /** An uncompressed IDX file (MNIST's format). */
