@@ -9,9 +9,18 @@ import dev.deepzero.detect.YoloV1;
 import dev.deepzero.interop.ExternalTools;
 import dev.deepzero.interop.TestModels;
 import dev.deepzero.nn.Layer;
-import dev.deepzero.nn.Mode;
 import dev.deepzero.nn.Sequential;
+import dev.deepzero.nn.layers.BatchNorm;
 import dev.deepzero.nn.layers.ChannelsLast;
+import dev.deepzero.nn.layers.Conv2d;
+import dev.deepzero.nn.layers.Dropout;
+import dev.deepzero.nn.layers.Flatten;
+import dev.deepzero.nn.layers.LeakyRelu;
+import dev.deepzero.nn.layers.Linear;
+import dev.deepzero.nn.layers.MaxPool2d;
+import dev.deepzero.nn.layers.Relu;
+import dev.deepzero.nn.layers.Sigmoid;
+import dev.deepzero.nn.layers.Tanh;
 import dev.deepzero.nn.layers.YoloActivation;
 import dev.deepzero.tensor.Tensor;
 import java.io.IOException;
@@ -68,6 +77,24 @@ class DarknetTest {
         outputDiff);
     assertTrue(headDiff <= TOLERANCE, "head: " + headDiff);
     assertTrue(outputDiff <= TOLERANCE, "output: " + outputDiff);
+  }
+
+  @Test
+  void connectedLayersWithBatchNormAndDropoutRunInDarknetWithTheSameOutputs() throws Exception {
+    assumeTrue(ExternalTools.darknetAvailable(), "skipped: gcc and Debian's darknet (libdarknet.so, darknet.h) not installed");
+    SplittableRandom rng = new SplittableRandom(21);
+    Sequential model = new Sequential(new Conv2d(3, 6, 3, 2, 1, rng), new BatchNorm(6), new LeakyRelu(0.1f),
+        new MaxPool2d(2, 2, 0), new Conv2d(6, 8, 3, 1, 1, rng), new Relu(), new Flatten(), new Linear(8 * 4 * 4, 32, rng),
+        new BatchNorm(32), new Tanh(), new Dropout(0.3f, rng.split()), new Linear(32, 5, rng), new Sigmoid());
+    TestModels.randomizeStatistics(model, rng);
+    Tensor images = Tensor.uniform(rng, 0f, 1f, 3, 3, 16, 16);
+    Path cfg = dir.resolve("mixed.cfg");
+    Path weights = dir.resolve("mixed.weights");
+    Darknet.write(model, new int[] {3, 16, 16}, cfg, weights);
+    double diff = TestModels.maxAbsDiff(darknetPredict(cfg, weights, images), model.predict(images).data());
+    System.out.printf("deepzero -> darknet, conv/BN/leaky, relu, connected/BN/tanh, dropout, connected/logistic:"
+        + " max abs difference %.3g%n", diff);
+    assertTrue(diff <= TOLERANCE, "max abs difference " + diff);
   }
 
   @Test
