@@ -80,7 +80,7 @@ rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$server_pid/status"; }
 # wrk run: model, png, connections, seconds -> "req/s p50 p99 non2xx errors"
 load() {
   local threads=$(( $3 < 2 ? 1 : 2 ))
-  BODY_FILE="$2" BODY_TYPE=image/png wrk -t"$threads" -c"$3" -d"$4"s --latency -s "$repo/bench/serve-post.lua" \
+  BODY_FILE="$2" BODY_TYPE=image/png wrk -t"$threads" -c"$3" -d"$4"s --timeout 10s --latency -s "$repo/bench/serve-post.lua" \
     "http://127.0.0.1:$port/predictions/$1" >"$work/wrk.out" 2>&1
   awk '
     /Requests\/sec:/ {rps=$2}

@@ -36,6 +36,7 @@ class ArchitectureTest {
   private static final Path PANAMA_SOURCES = Paths.get("src/panama/java");
   private static final Path CLI_SOURCES = Paths.get("../cli/src/main/java");
   private static final Path INTEROP_SOURCES = Paths.get("../interop/src/main/java");
+  private static final Path SERVE_SOURCES = Paths.get("../serve/src/main/java");
 
   /**
    * Classes that only some packages may use (besides their own), whatever their package-info allows: the
@@ -59,7 +60,7 @@ class ArchitectureTest {
   // Packages whose paragraph says "every library package except ...": they may use any, need not use all.
   private static final Set<String> OPEN_ENDED = new TreeSet<>();
   /** Package (relative to dev.deepzero) to the library packages its package-info says it depends on. */
-  private static final Map<String, Set<String>> ALLOWED = dependsOnLines(CORE_SOURCES, INTEROP_SOURCES);
+  private static final Map<String, Set<String>> ALLOWED = dependsOnLines(CORE_SOURCES, INTEROP_SOURCES, SERVE_SOURCES);
 
   /**
    * Every package's "Depends on:" paragraph, as the set of {@code dev.deepzero} packages it names in code tags;
@@ -100,7 +101,7 @@ class ArchitectureTest {
 
   @Test
   void everyPackageUsesOnlyTheAllowedLowerPackages() {
-    List<Path> files = javaFiles(CORE_SOURCES, PANAMA_SOURCES, INTEROP_SOURCES);
+    List<Path> files = javaFiles(CORE_SOURCES, PANAMA_SOURCES, INTEROP_SOURCES, SERVE_SOURCES);
     assertTrue(files.size() > 20, "scanned only " + files + " from " + CORE_SOURCES.toAbsolutePath());
     List<String> problems = new ArrayList<>();
     for (Path file : files) {
@@ -112,7 +113,7 @@ class ArchitectureTest {
   @Test
   void everyPackageUsesEveryPackageItNames() {
     Map<String, Set<String>> used = new TreeMap<>();
-    for (Path file : javaFiles(CORE_SOURCES, PANAMA_SOURCES, INTEROP_SOURCES)) {
+    for (Path file : javaFiles(CORE_SOURCES, PANAMA_SOURCES, INTEROP_SOURCES, SERVE_SOURCES)) {
       String code = stripCommentsAndStrings(read(file));
       used.computeIfAbsent(relative(packageOf(code)), k -> new TreeSet<>()).addAll(usedPackages(code));
     }
@@ -156,7 +157,7 @@ class ArchitectureTest {
   @Test
   void fencedClassesAreUsedOnlyWhereAllowed() {
     List<String> problems = new ArrayList<>();
-    for (Path file : javaFiles(CORE_SOURCES, PANAMA_SOURCES, INTEROP_SOURCES)) {
+    for (Path file : javaFiles(CORE_SOURCES, PANAMA_SOURCES, INTEROP_SOURCES, SERVE_SOURCES)) {
       problems.addAll(fenceViolations(file.toString(), read(file)));
     }
     assertTrue(problems.isEmpty(), String.join("\n", problems));
@@ -184,7 +185,7 @@ class ArchitectureTest {
   @Test
   void onlyTheKernelPackageTouchesTheVectorApi() {
     List<String> problems = new ArrayList<>();
-    for (Path file : javaFiles(CORE_SOURCES, PANAMA_SOURCES, CLI_SOURCES, INTEROP_SOURCES)) {
+    for (Path file : javaFiles(CORE_SOURCES, PANAMA_SOURCES, CLI_SOURCES, INTEROP_SOURCES, SERVE_SOURCES)) {
       String code = stripCommentsAndStrings(read(file));
       if (VECTOR_API.matcher(code).find() && !packageOf(code).equals(BASE + ".kernel")) {
         problems.add(file + " uses jdk.incubator.vector outside " + BASE + ".kernel");
@@ -196,7 +197,7 @@ class ArchitectureTest {
   @Test
   void everyPackageHasAPackageInfo() {
     List<String> missing = new ArrayList<>();
-    for (Path root : List.of(CORE_SOURCES, CLI_SOURCES, INTEROP_SOURCES)) {
+    for (Path root : List.of(CORE_SOURCES, CLI_SOURCES, INTEROP_SOURCES, SERVE_SOURCES)) {
       assertTrue(Files.isDirectory(root), root.toAbsolutePath() + " is missing");
       Set<Path> packageDirs = javaFiles(root).stream().map(Path::getParent).collect(Collectors.toSet());
       for (Path dir : packageDirs) {

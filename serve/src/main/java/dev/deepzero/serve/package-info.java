@@ -5,8 +5,9 @@
  * request limits, Prometheus metrics and a web page. Loading models, preprocessing images and predicting are
  * the core library's; this package only speaks HTTP and schedules.
  *
- * <p>Depends on: the JDK ({@code java.base}, {@code java.desktop} for image decoding, {@code jdk.httpserver}),
- * {@code dev.deepzero.inference}, {@code dev.deepzero.detect}, {@code dev.deepzero.tensor},
- * {@code dev.deepzero.io} (JSON).
+ * <p>Beyond {@code java.base} it uses the JDK's {@code jdk.httpserver} and {@code java.desktop} (image decoding).
+ *
+ * <p>Depends on: {@code dev.deepzero.inference}, {@code dev.deepzero.detect}, {@code dev.deepzero.nn},
+ * {@code dev.deepzero.tensor}, {@code dev.deepzero.io}.
  */
 package dev.deepzero.serve;
