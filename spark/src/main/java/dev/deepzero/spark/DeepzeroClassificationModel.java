@@ -1,20 +1,14 @@
 package dev.deepzero.spark;
 
 import dev.deepzero.io.Json;
+import dev.deepzero.inference.ModelMetadata;
 import dev.deepzero.io.ModelFile;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
@@ -49,8 +43,6 @@ public final class DeepzeroClassificationModel extends Model<DeepzeroClassificat
 
   /** The model-file metadata key of the Spark parameters, a JSON object of name to JSON-encoded value. */
   public static final String PARAMS_KEY = "spark_params";
-  /** The model-file metadata key of the input shape {@code [C, H, W]}, as {@code deepzero train} writes it. */
-  public static final String INPUT_SHAPE_KEY = "input_shape";
 
   private final String uid;
   private final byte[] modelFile;
@@ -65,14 +57,15 @@ public final class DeepzeroClassificationModel extends Model<DeepzeroClassificat
   /**
    * A model from the bytes of a deepzero model file.
    *
-   * @param modelFile a model file's bytes, with {@value #INPUT_SHAPE_KEY} and {@code classes} metadata; not copied
+   * @param modelFile a model file's bytes, with a classifier's {@link ModelMetadata}; not copied
    */
   public DeepzeroClassificationModel(String uid, byte[] modelFile) {
     this.uid = uid;
     this.modelFile = modelFile;
-    Map<String, String> metadata = ModelFile.load("model", modelFile, new SplittableRandom(0)).metadata();
-    this.inputShape = intList(metadata, INPUT_SHAPE_KEY);
-    this.classNames = stringList(metadata, ModelFile.CLASSES_KEY);
+    ModelMetadata metadata = ModelMetadata.read(java.nio.file.Path.of("model"), ModelFile.load("model", modelFile,
+        new SplittableRandom(0)).metadata());
+    this.inputShape = metadata.inputShape();
+    this.classNames = metadata.classNames();
     this.inputCol = new Param<>(this, "inputCol", "input column: image struct, image bytes, or array of floats");
     this.predictionCol = new Param<>(this, "predictionCol", "output column of the predicted class index");
     this.probabilityCol = new Param<>(this, "probabilityCol", "output column of the class probabilities");
@@ -185,15 +178,7 @@ public final class DeepzeroClassificationModel extends Model<DeepzeroClassificat
         metadata.put(PARAMS_KEY, Json.write(params));
         byte[] bytes = ModelFile.toBytes(ModelFile.load("model", modelFile, new SplittableRandom(0)).model(),
             metadata);
-        Path target = new Path(path);
-        try {
-          FileSystem fs = target.getFileSystem(sparkSession().sparkContext().hadoopConfiguration());
-          try (OutputStream os = fs.create(target, true)) {
-            os.write(bytes);
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot write " + path, e);
-        }
+        HadoopFiles.write(path, bytes, sparkSession().sparkContext().hadoopConfiguration());
       }
     };
   }
@@ -203,16 +188,7 @@ public final class DeepzeroClassificationModel extends Model<DeepzeroClassificat
     return new MLReader<>() {
       @Override
       public DeepzeroClassificationModel load(String path) {
-        Path source = new Path(path);
-        byte[] bytes;
-        try {
-          FileSystem fs = source.getFileSystem(sparkSession().sparkContext().hadoopConfiguration());
-          try (InputStream in = fs.open(source)) {
-            bytes = in.readAllBytes();
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot read " + path, e);
-        }
+        byte[] bytes = HadoopFiles.read(path, sparkSession().sparkContext().hadoopConfiguration());
         Map<String, String> metadata = ModelFile.load(path, bytes, new SplittableRandom(0)).metadata();
         Object saved = metadata.containsKey(PARAMS_KEY) ? Json.parse(metadata.get(PARAMS_KEY)) : Map.of();
         Map<?, ?> params = (Map<?, ?>) saved;
@@ -232,31 +208,5 @@ public final class DeepzeroClassificationModel extends Model<DeepzeroClassificat
   /** Opens a saved model (or a model file written by {@code deepzero train}). */
   public static DeepzeroClassificationModel load(String path) {
     return read().load(path);
-  }
-
-  private static int[] intList(Map<String, String> metadata, String key) {
-    if (!(parse(metadata, key) instanceof List<?> list) || list.size() != 3) {
-      throw new IllegalArgumentException("model file: '" + key + "' must be [C, H, W], got " + metadata.get(key));
-    }
-    return list.stream().mapToInt(o -> ((Number) o).intValue()).toArray();
-  }
-
-  private static List<String> stringList(Map<String, String> metadata, String key) {
-    if (!(parse(metadata, key) instanceof List<?> list)) {
-      throw new IllegalArgumentException("model file: '" + key + "' must be a list of names, got "
-          + metadata.get(key));
-    }
-    List<String> names = new ArrayList<>();
-    list.forEach(o -> names.add(String.valueOf(o)));
-    return List.copyOf(names);
-  }
-
-  private static Object parse(Map<String, String> metadata, String key) {
-    String value = metadata.get(key);
-    if (value == null) {
-      throw new IllegalArgumentException("model file: metadata '" + key + "' is missing (a classifier written by"
-          + " deepzero train or DeepzeroClassifier has it)");
-    }
-    return Json.parse(value);
   }
 }

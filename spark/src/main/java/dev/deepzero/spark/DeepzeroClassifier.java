@@ -2,11 +2,12 @@ package dev.deepzero.spark;
 
 import dev.deepzero.data.Normalization;
 import dev.deepzero.io.Checkpoint;
-import dev.deepzero.io.Json;
+import dev.deepzero.inference.ModelMetadata;
 import dev.deepzero.io.ModelFile;
 import dev.deepzero.models.Models;
 import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.Sequential;
+import dev.deepzero.nn.layers.Layers;
 import dev.deepzero.nn.layers.Normalize;
 import dev.deepzero.optim.Optimizer;
 import dev.deepzero.optim.Optimizers;
@@ -340,7 +341,7 @@ public final class DeepzeroClassifier extends Estimator<DeepzeroClassificationMo
     SplittableRandom rng = new SplittableRandom(longOf(seed));
     Layer body = getOrDefault(architecture).isEmpty()
         ? Models.byName(getOrDefault(modelName), shape[0], shape[1], shape[2], classes, rng)
-        : ModelFile.fromArchitecture(getOrDefault(architecture), rng);
+        : Layers.fromConfig(ModelFile.parseArchitecture(getOrDefault(architecture)), rng);
     if (!boolOf(standardize)) {
       return body;
     }
@@ -384,9 +385,7 @@ public final class DeepzeroClassifier extends Estimator<DeepzeroClassificationMo
   private Map<String, String> metadata(List<String> names, String scheduleName, float baseRate) {
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put(ModelFile.MODEL_NAME_KEY, getOrDefault(architecture).isEmpty() ? getOrDefault(modelName) : "custom");
-    metadata.put(ModelFile.CLASSES_KEY, Json.write(names));
-    int[] shape = shape();
-    metadata.put(DeepzeroClassificationModel.INPUT_SHAPE_KEY, Json.write(List.of(shape[0], shape[1], shape[2])));
+    metadata.putAll(ModelMetadata.classifier(names, shape()).entries());
     metadata.put(SCHEDULE_KEY, scheduleName.toUpperCase(Locale.ROOT));
     metadata.put(BASE_RATE_KEY, Float.toString(baseRate));
     return metadata;

@@ -1,6 +1,6 @@
 package dev.deepzero.spark;
 
-import dev.deepzero.data.Images;
+import dev.deepzero.inference.Preprocessing;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;
@@ -28,7 +28,7 @@ import org.apache.spark.sql.types.StructType;
  * <li>the binary {@code content} of Spark's {@code binaryFile} source: PNG, JPEG, GIF or BMP bytes.</li>
  * </ul>
  * Images become values in {@code [0, 1]}, grey or RGB as {@code C} says, resized to {@code H x W} by the core's
- * {@link Images#fromImage}, so a picture gives the same input here as in {@code deepzero predict}.
+ * {@link Preprocessing}, so a picture gives the same input here as in {@code deepzero predict}.
  *
  * @param type the column's type
  * @param shape the model's input shape {@code [C, H, W]}
@@ -73,10 +73,8 @@ public record ImageInputs(DataType type, int[] shape) implements Serializable {
       for (int i = 0; i < d.length; i++) {
         values[i] = (float) d[i];
       }
-    } else if (type instanceof BinaryType) {
-      values = picture(read((byte[]) cell, where));
     } else {
-      values = picture(fromImageStruct((Row) cell, where));
+      values = picture(image(cell, where));
     }
     if (values.length != size()) {
       throw new IllegalArgumentException(where + ": " + values.length + " values, but the model takes "
@@ -100,8 +98,24 @@ public record ImageInputs(DataType type, int[] shape) implements Serializable {
     return values;
   }
 
+  /**
+   * The picture of an image cell (an image struct or encoded image bytes), as a Java image.
+   *
+   * @throws IllegalArgumentException for a cell of another type, or bytes that are no image
+   */
+  public BufferedImage image(Object cell, String where) {
+    if (type instanceof BinaryType) {
+      return read((byte[]) cell, where);
+    }
+    if (type instanceof StructType) {
+      return fromImageStruct((Row) cell, where);
+    }
+    throw new IllegalArgumentException(where + ": a column of " + type.simpleString() + " holds no picture; need an"
+        + " image struct (format \"image\") or image bytes (format \"binaryFile\")");
+  }
+
   private float[] picture(BufferedImage image) {
-    return Images.fromImage(image, shape[0], shape[1], shape[2]).data();
+    return new Preprocessing(shape[0], shape[1], shape[2]).apply(image).data();
   }
 
   private static BufferedImage read(byte[] bytes, String where) {
