@@ -7,7 +7,6 @@ import dev.deepzero.io.ModelFile;
 import dev.deepzero.models.Models;
 import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.Sequential;
-import dev.deepzero.nn.layers.Layers;
 import dev.deepzero.nn.layers.Normalize;
 import dev.deepzero.optim.Optimizer;
 import dev.deepzero.optim.Optimizers;
@@ -341,7 +340,7 @@ public final class DeepzeroClassifier extends Estimator<DeepzeroClassificationMo
     SplittableRandom rng = new SplittableRandom(longOf(seed));
     Layer body = getOrDefault(architecture).isEmpty()
         ? Models.byName(getOrDefault(modelName), shape[0], shape[1], shape[2], classes, rng)
-        : Layers.fromConfig(ModelFile.parseArchitecture(getOrDefault(architecture)), rng);
+        : ModelFile.fromArchitecture(getOrDefault(architecture), rng);
     if (!boolOf(standardize)) {
       return body;
     }
