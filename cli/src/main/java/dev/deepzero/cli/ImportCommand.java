@@ -8,7 +8,6 @@ import dev.deepzero.io.Json;
 import dev.deepzero.io.ModelFile;
 import dev.deepzero.models.Models;
 import dev.deepzero.nn.Layer;
-import dev.deepzero.nn.layers.Layers;
 import dev.deepzero.tensor.Tensor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -116,8 +115,7 @@ final class ImportCommand implements Callable<Integer> {
   private Layer buildArchitecture(int[] shape) throws IOException {
     Path file = Path.of(architecture);
     if (Files.exists(file)) {
-      return Layers.fromConfig(ModelFile.parseArchitecture(Files.readString(file, StandardCharsets.UTF_8)),
-          new SplittableRandom(0));
+      return ModelFile.fromArchitecture(Files.readString(file, StandardCharsets.UTF_8), new SplittableRandom(0));
     }
     if (shape.length != 3) {
       throw new IllegalArgumentException("--input-shape: a built-in model takes C,H,W, got " + inputShape);
