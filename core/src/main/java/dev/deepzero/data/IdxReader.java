@@ -101,8 +101,17 @@ public final class IdxReader {
     int second = buffered.read();
     buffered.reset();
     boolean gzip = first >= 0 && second >= 0 && ((first << 8) | second) == GZIP_MAGIC;
-    InputStream in = gzip ? new GZIPInputStream(buffered, 1 << 16) : buffered;
-    return new Parser(in, name, gzip).parse(rank);
+    return new Parser(gzip ? gunzip(buffered, name) : buffered, name, gzip).parse(rank);
+  }
+
+  /** The decompressed stream; GZIPInputStream reads the gzip header at once, so its damage is reported here. */
+  private static InputStream gunzip(InputStream in, String name) throws IOException {
+    try {
+      return new GZIPInputStream(in, 1 << 16);
+    } catch (EOFException | ZipException e) {
+      throw new DataFileException(name, 0, "corrupt gzip header (" + e.getMessage() + "); is the file complete?",
+          e);
+    }
   }
 
   /** Reads one stream, keeping the offset so that every error can say where it happened. */

@@ -14,7 +14,8 @@ import java.util.Map;
  *
  * <p>Parsing gives back {@link LinkedHashMap} (keys in file order; a repeated key is an error),
  * {@link ArrayList}, {@link String}, {@link Long} for integers that fit in 64 bits, {@link Double} for every other
- * number, {@link Boolean} and {@code null}. Errors are {@link ParseException}s that carry the character offset.
+ * number (one beyond the range of a double is an error: JSON could not write it back), {@link Boolean} and
+ * {@code null}. Errors are {@link ParseException}s that carry the character offset.
  */
 public final class Json {
 
@@ -405,7 +406,12 @@ public final class Json {
           // Beyond 64 bits: JSON allows it, so fall through to the nearest double.
         }
       }
-      return Double.parseDouble(text);
+      double value = Double.parseDouble(text);
+      if (Double.isInfinite(value)) {
+        // JSON has no infinity to write back, and no reader of these files means one.
+        throw new ParseException("a number beyond the range of a double (about 1.8e308)", start);
+      }
+      return value;
     }
 
     private void digits() {

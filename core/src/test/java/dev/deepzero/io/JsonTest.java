@@ -102,6 +102,7 @@ class JsonTest {
     assertError("", 0, "end of text");
     assertError("{\"k\": 1, \"k\": 2}", 9, "repeated key \"k\"");
     assertError("[".repeat(300), 256, "nesting deeper than 256");
+    assertError("[1, -2e400]", 4, "beyond the range of a double");
   }
 
   @Test
