@@ -1,18 +1,24 @@
 package dev.deepzero.data;
 
+import dev.deepzero.tensor.InsufficientMemoryException;
+import dev.deepzero.tensor.Limits;
 import dev.deepzero.tensor.Tensor;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Turns image files (PNG, JPEG, and whatever else {@link ImageIO} reads) into tensors a model can take.
@@ -32,15 +38,19 @@ public final class Images {
   private static final float RED_WEIGHT = 0.299f;
   private static final float GREEN_WEIGHT = 0.587f;
   private static final float BLUE_WEIGHT = 0.114f;
+  /** Bytes a decoded pixel may take: 4 in the decoder's image, then up to 3 floats (12) as a tensor. */
+  private static final long DECODED_BYTES_PER_PIXEL = 16;
 
   private Images() {}
 
   /**
-   * Decodes an image file into {@code [channels, height, width]} with values in {@code [0, 1]}.
+   * Decodes an image file into {@code [channels, height, width]} with values in {@code [0, 1]}, as {@link #read}
+   * reads it.
    *
    * @param channels 1 (grey) or 3 (RGB)
    * @throws NoSuchFileException if the file does not exist
-   * @throws DataFileException naming the file if it cannot be decoded
+   * @throws DataFileException naming the file if it cannot be decoded, is not a regular file, or declares more
+   *     pixels than {@link Limits#maxImagePixels()}
    */
   public static Tensor load(Path file, int channels, int height, int width) throws IOException {
     checkSize("load", channels, height, width);
@@ -49,28 +59,143 @@ public final class Images {
 
   /**
    * Decodes an image file as it is (any size and colour type), for callers that need its own size, such as a
-   * detector that reports boxes in the image's pixels.
+   * detector that reports boxes in the image's pixels. The header is read first: an image declaring more than
+   * {@link Limits#maxImagePixels()} pixels, or more than the heap can hold, is refused before its pixels are
+   * decoded (a 1 MB PNG can declare 30000 x 30000 pixels, 3.6 GB decoded). Only a regular file is opened: a
+   * FIFO would block.
    *
-   * @throws NoSuchFileException if the file does not exist or is not a regular file
-   * @throws DataFileException naming the file if it cannot be decoded
+   * @throws NoSuchFileException if the file does not exist
+   * @throws DataFileException naming the file: not a regular file, not an image Java can decode, damaged, or
+   *     too large (with its size and the limit)
    */
   public static BufferedImage read(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
+    if (!Files.exists(file)) {
       throw new NoSuchFileException(file.toString(), null, "no such image file");
     }
-    BufferedImage image;
-    try {
-      image = ImageIO.read(file.toFile());
-    } catch (IOException | RuntimeException e) {
-      // Decoders report damaged data as IIOException or, for some truncated JPEGs, as runtime exceptions.
-      throw new DataFileException(file.toString(), DataFileException.NO_OFFSET, "cannot decode the image ("
-          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
+    DataPaths.requireRegularFile(file, file);
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      return decode(in, file.toString());
     }
-    if (image == null) {
-      throw new DataFileException(file.toString(), DataFileException.NO_OFFSET,
+  }
+
+  /**
+   * Decodes an image held in memory, such as an upload, with the checks of {@link #read(Path)}.
+   *
+   * @param bytes Not modified; the encoded image
+   * @param name names the image in errors
+   * @throws DataFileException naming it if it cannot be decoded or is too large
+   */
+  public static BufferedImage read(byte[] bytes, String name) throws DataFileException {
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+      return decode(in, name);
+    } catch (DataFileException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new DataFileException(name, DataFileException.NO_OFFSET, "cannot read the image (" + e.getMessage()
+          + ")", e);
+    }
+  }
+
+  /**
+   * The width and height an image file declares in its header, read without decoding the pixels.
+   *
+   * @throws NoSuchFileException if the file does not exist
+   * @throws DataFileException naming the file if it is not a regular file or not an image Java can read
+   */
+  public static Size size(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      throw new NoSuchFileException(file.toString(), null, "no such image file");
+    }
+    DataPaths.requireRegularFile(file, file);
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      ImageReader reader = reader(in, file.toString());
+      try {
+        return size(reader, file.toString());
+      } finally {
+        reader.dispose();
+      }
+    }
+  }
+
+  /**
+   * An image's size in pixels.
+   *
+   * @param width pixels per row
+   * @param height rows
+   */
+  public record Size(int width, int height) {}
+
+  private static BufferedImage decode(ImageInputStream in, String name) throws DataFileException {
+    ImageReader reader = reader(in, name);
+    try {
+      Size size = size(reader, name);
+      long pixels = (long) size.width() * size.height();
+      if (pixels > Limits.maxImagePixels()) {
+        throw new DataFileException(name, DataFileException.NO_OFFSET, "declares " + size.width() + " x "
+            + size.height() + " pixels (" + megapixels(pixels) + "), more than the limit of "
+            + megapixels(Limits.maxImagePixels()) + "; " + Limits.howToRaise(Limits.MAX_IMAGE_PIXELS_PROPERTY)
+            + " or the command line's --max-pixels");
+      }
+      try {
+        Limits.requireHeap(pixels * DECODED_BYTES_PER_PIXEL, "decoding " + size.width() + " x " + size.height()
+            + " pixels");
+      } catch (InsufficientMemoryException e) {
+        throw new DataFileException(name, DataFileException.NO_OFFSET, e.getMessage(), e);
+      }
+      return reader.read(0);
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof DataFileException d) {
+        throw d;
+      }
+      // Decoders report damaged data as IIOException or, for some truncated JPEGs, as runtime exceptions.
+      throw new DataFileException(name, DataFileException.NO_OFFSET, "cannot decode the image ("
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  private static ImageReader reader(ImageInputStream in, String name) throws DataFileException {
+    Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+    if (readers == null || !readers.hasNext()) {
+      throw new DataFileException(name, DataFileException.NO_OFFSET,
           "not an image format Java can decode (PNG, JPEG, GIF and BMP can be)");
     }
-    return image;
+    ImageReader reader = readers.next();
+    reader.setInput(in, true, true);
+    return reader;
+  }
+
+  private static Size size(ImageReader reader, String name) throws DataFileException {
+    try {
+      return new Size(reader.getWidth(0), reader.getHeight(0));
+    } catch (IOException | RuntimeException e) {
+      throw new DataFileException(name, DataFileException.NO_OFFSET, "cannot read the image header ("
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
+    }
+  }
+
+  private static String megapixels(long pixels) {
+    return String.format(Locale.ROOT, "%.1f megapixels", pixels / 1e6);
+  }
+
+  /**
+   * Refuses an image size past {@link Limits#maxImagePixels()}, such as a resize target of 50000 x 50000 or an
+   * input size in a model's metadata, before anything of that size is allocated.
+   *
+   * @param what names the size in the message, such as {@code "resize target"}
+   * @throws IllegalArgumentException if a side is not positive or the pixels exceed the limit
+   */
+  public static void checkPixels(String what, int height, int width) {
+    if (height <= 0 || width <= 0) {
+      throw new IllegalArgumentException(what + " " + height + " x " + width + ": the size must be positive");
+    }
+    long pixels = (long) height * width;
+    if (pixels > Limits.maxImagePixels()) {
+      throw new IllegalArgumentException(what + " " + height + " x " + width + " is " + megapixels(pixels)
+          + ", more than the limit of " + megapixels(Limits.maxImagePixels()) + "; "
+          + Limits.howToRaise(Limits.MAX_IMAGE_PIXELS_PROPERTY) + " or the command line's --max-pixels");
+    }
   }
 
   /**
@@ -83,6 +208,7 @@ public final class Images {
     checkSize("fromImage", channels, height, width);
     int w = image.getWidth();
     int h = image.getHeight();
+    checkPixels("image", h, w);
     float[] pixels = new float[channels * h * w];
     int plane = h * w;
     ColorModel model = image.getColorModel();
@@ -128,6 +254,7 @@ public final class Images {
       throw new IllegalArgumentException("resize: " + image.shapeString() + " -> [" + height + ", " + width
           + "]: expects [C, H, W] and a positive size");
     }
+    checkPixels("resize target", height, width);
     int c = image.dim(0);
     int h = image.dim(1);
     int w = image.dim(2);
@@ -177,6 +304,7 @@ public final class Images {
       throw new IllegalArgumentException(op + ": channels " + channels + ", size " + height + " x " + width
           + ": channels must be 1 (grey) or 3 (RGB) and the size positive");
     }
+    checkPixels(op + ": size", height, width);
   }
 
   /** For each output pixel along one axis, the first source pixel it reads and the weights of those it reads. */

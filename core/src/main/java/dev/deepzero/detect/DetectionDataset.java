@@ -2,10 +2,13 @@ package dev.deepzero.detect;
 
 import dev.deepzero.data.Batch;
 import dev.deepzero.data.DataFileException;
+import dev.deepzero.data.DataPaths;
+import dev.deepzero.data.ImageFolderDataset;
 import dev.deepzero.data.Dataset;
 import dev.deepzero.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +39,7 @@ public final class DetectionDataset implements Dataset {
   private final Tensor targets;
   private final YoloTargets.Encoded encoding;
   private final DetectionAugment augment;
+  private final List<ImageFolderDataset.Skipped> skipped;
   private SplittableRandom rng;
 
   /**
@@ -46,6 +50,11 @@ public final class DetectionDataset implements Dataset {
    * @param layout the grid and classes of the targets
    */
   public DetectionDataset(List<Tensor> images, List<List<LabeledBox>> objects, YoloLayout layout) {
+    this(images, objects, layout, List.of());
+  }
+
+  private DetectionDataset(List<Tensor> images, List<List<LabeledBox>> objects, YoloLayout layout,
+      List<ImageFolderDataset.Skipped> skipped) {
     if (images.size() != objects.size() || images.isEmpty()) {
       throw new IllegalArgumentException("DetectionDataset: " + images.size() + " images and " + objects.size()
           + " label lists; need the same positive number");
@@ -65,6 +74,7 @@ public final class DetectionDataset implements Dataset {
     this.encoding = encoder.encode(this.objects);
     this.targets = encoding.targets();
     this.augment = null;
+    this.skipped = List.copyOf(skipped);
     this.rng = null;
   }
 
@@ -76,6 +86,7 @@ public final class DetectionDataset implements Dataset {
     this.targets = base.targets;
     this.encoding = base.encoding;
     this.augment = augment;
+    this.skipped = base.skipped;
     this.rng = rng;
   }
 
@@ -87,38 +98,50 @@ public final class DetectionDataset implements Dataset {
 
   /**
    * Reads a YOLO-layout directory: {@code images/*.png|jpg|jpeg} with labels {@code labels/<stem>.txt}. An image
-   * whose label file is malformed is skipped with a warning naming the file.
+   * whose label file is malformed, or that cannot be decoded, is too large, is a link out of its folder or is not
+   * a regular file (a FIFO), is skipped with a warning naming the file and listed in {@link #skipped()}.
    *
    * @param warn receives skipped files and clipped or skipped boxes
+   * @throws DataFileException if every image was skipped
    */
   public static DetectionDataset readYolo(Path dir, YoloLayout layout, int channels, int height, int width,
       Consumer<String> warn) throws IOException {
-    List<Tensor> images = new ArrayList<>();
-    List<List<LabeledBox>> labels = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir.resolve("images"))) {
-      for (Path image : files.filter(DetectionDataset::isImage).sorted().toList()) {
-        String name = image.getFileName().toString();
-        Path label = dir.resolve("labels").resolve(name.substring(0, name.lastIndexOf('.')) + ".txt");
-        try {
-          labels.add(YoloFormat.read(label, layout.numClasses(), warn));
-        } catch (DataFileException e) {
-          warn.accept("skipped " + image + ": " + e.getMessage());
-          continue;
-        }
-        images.add(Images.read(image, channels, height, width));
+    Loaded loaded = new Loaded(warn);
+    Path imageDir = dir.resolve("images");
+    Path labelDir = dir.resolve("labels");
+    List<String> names;
+    try (Stream<Path> files = Files.list(imageDir)) {
+      names = files.filter(DetectionDataset::isImage).map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    for (String name : names) {
+      Path image;
+      List<LabeledBox> objects;
+      try {
+        image = DataPaths.resolve(imageDir, name, imageDir);
+        String label = name.substring(0, name.lastIndexOf('.')) + ".txt";
+        // A missing label file means no objects, as in darknet.
+        objects = Files.exists(labelDir.resolve(label), LinkOption.NOFOLLOW_LINKS)
+            ? YoloFormat.read(DataPaths.resolve(labelDir, label, labelDir), layout.numClasses(), warn) : List.of();
+        loaded.add(Images.read(image, channels, height, width), objects);
+      } catch (DataFileException e) {
+        loaded.skip(imageDir.resolve(name), e);
       }
     }
-    return new DetectionDataset(images, labels, layout);
+    return loaded.dataset(dir, layout);
   }
 
   /**
    * Reads a VOC-layout directory: the ids of {@code ImageSets/Main/<split>.txt} (or every
    * {@code Annotations/*.xml} when that file is missing), annotations {@code Annotations/<id>.xml} and images
-   * {@code JPEGImages/<filename>}. An image whose annotation is malformed is skipped with a warning naming it.
+   * {@code JPEGImages/<filename>}. Ids and file names are resolved inside their folders ({@link DataPaths}): a
+   * name that leaves the folder, an absolute name, a link out or a FIFO is refused. An image whose annotation is
+   * malformed, whose file cannot be decoded or is too large, or whose real size differs from the annotation's
+   * {@code <size>} (its boxes would be scaled wrongly) is skipped with a warning naming the file.
    *
    * @param classNames the class names; a name's index is its class id
    * @param split such as {@code trainval} or {@code test}
    * @param warn receives skipped files and clipped or skipped boxes
+   * @throws DataFileException if the list file cannot be read or every image was skipped
    */
   public static DetectionDataset readVoc(Path dir, List<String> classNames, String split, YoloLayout layout,
       int channels, int height, int width, Consumer<String> warn) throws IOException {
@@ -127,32 +150,69 @@ public final class DetectionDataset implements Dataset {
           + layout.numClasses());
     }
     Path list = dir.resolve("ImageSets").resolve("Main").resolve(split + ".txt");
+    Path annotations = dir.resolve("Annotations");
+    Path imageDir = dir.resolve("JPEGImages");
     List<String> ids;
     if (Files.exists(list)) {
       ids = Labels.readLines(list).stream().map(String::strip)
           .filter(s -> !s.isEmpty()).toList();
     } else {
-      try (Stream<Path> files = Files.list(dir.resolve("Annotations"))) {
+      list = annotations;
+      try (Stream<Path> files = Files.list(annotations)) {
         ids = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".xml"))
             .map(n -> n.substring(0, n.length() - 4)).sorted().toList();
       }
     }
-    List<Tensor> images = new ArrayList<>();
-    List<List<LabeledBox>> labels = new ArrayList<>();
+    Loaded loaded = new Loaded(warn);
     for (String id : ids) {
-      Path xml = dir.resolve("Annotations").resolve(id + ".xml");
-      VocFormat.Annotation a;
+      Path xml = annotations.resolve(id + ".xml");
       try {
-        a = VocFormat.read(xml, classNames, warn);
+        xml = DataPaths.resolve(annotations, id + ".xml", list);
+        VocFormat.Annotation a = VocFormat.read(xml, classNames, warn);
+        Path image = DataPaths.resolve(imageDir, a.filename().isEmpty() ? id + ".jpg" : a.filename(), xml);
+        dev.deepzero.data.Images.Size size = dev.deepzero.data.Images.size(image);
+        if (size.width() != a.width() || size.height() != a.height()) {
+          throw new DataFileException(xml.toString(), DataFileException.NO_OFFSET, "<size> says " + a.width()
+              + " x " + a.height() + ", but " + image + " is " + size.width() + " x " + size.height()
+              + " pixels; its boxes would be scaled wrongly");
+        }
+        loaded.add(Images.read(image, channels, height, width), a.normalizedObjects());
       } catch (DataFileException e) {
-        warn.accept("skipped " + xml + ": " + e.getMessage());
-        continue;
+        loaded.skip(xml, e);
       }
-      Path image = dir.resolve("JPEGImages").resolve(a.filename().isEmpty() ? id + ".jpg" : a.filename());
-      images.add(Images.read(image, channels, height, width));
-      labels.add(a.normalizedObjects());
     }
-    return new DetectionDataset(images, labels, layout);
+    return loaded.dataset(dir, layout);
+  }
+
+  /** The images and objects a reader kept, and the files it skipped. */
+  private static final class Loaded {
+    final List<Tensor> images = new ArrayList<>();
+    final List<List<LabeledBox>> objects = new ArrayList<>();
+    final List<ImageFolderDataset.Skipped> skipped = new ArrayList<>();
+    final Consumer<String> warn;
+
+    Loaded(Consumer<String> warn) {
+      this.warn = warn;
+    }
+
+    void add(Tensor image, List<LabeledBox> boxes) {
+      images.add(image);
+      objects.add(boxes);
+    }
+
+    void skip(Path file, DataFileException e) {
+      skipped.add(new ImageFolderDataset.Skipped(file, e.getMessage()));
+      warn.accept("skipped " + file + ": " + e.getMessage());
+    }
+
+    DetectionDataset dataset(Path dir, YoloLayout layout) throws DataFileException {
+      if (images.isEmpty()) {
+        throw new DataFileException(dir.toString(), DataFileException.NO_OFFSET, "no usable image ("
+            + skipped.size() + " skipped" + (skipped.isEmpty() ? "" : ", the first: " + skipped.get(0).reason())
+            + ")");
+      }
+      return new DetectionDataset(images, objects, layout, skipped);
+    }
   }
 
   private static boolean isImage(Path p) {
@@ -166,6 +226,14 @@ public final class DetectionDataset implements Dataset {
    */
   public DetectionDataset withAugmentation(DetectionAugment augmentation, long seed) {
     return new DetectionDataset(this, augmentation, new SplittableRandom(seed));
+  }
+
+  /**
+   * The files {@link #readYolo} or {@link #readVoc} left out (malformed labels, undecodable or oversized images,
+   * names leaving the data folder), in the order met, for the caller to print.
+   */
+  public List<ImageFolderDataset.Skipped> skipped() {
+    return skipped;
   }
 
   /** The layout of the targets. */

@@ -23,6 +23,7 @@ final class Images {
    * @param image Not modified
    */
   static Tensor resample(Tensor image, Box crop, int outH, int outW, boolean flip, float fill) {
+    dev.deepzero.data.Images.checkPixels("resample target", outH, outW);
     int c = image.dim(0);
     int h = image.dim(1);
     int w = image.dim(2);
@@ -64,14 +65,14 @@ final class Images {
 
   /**
    * Reads a PNG or JPEG as {@code [channels, height, width]} in [0, 1], resized (bilinear) when needed; 1 channel
-   * is the mean of R, G and B.
+   * is the mean of R, G and B. Decoding is {@link dev.deepzero.data.Images#read(Path)}'s, with its pixel limit
+   * and its refusal of anything but a regular file.
+   *
+   * @throws DataFileException naming the file if it cannot be decoded or is too large
    */
   static Tensor read(Path file, int channels, int height, int width) throws IOException {
-    BufferedImage img = ImageIO.read(file.toFile());
-    if (img == null) {
-      throw new DataFileException(file.toString(), DataFileException.NO_OFFSET,
-          "not an image ImageIO can read (PNG, JPEG, BMP, GIF)");
-    }
+    dev.deepzero.data.Images.checkPixels("image size", height, width);
+    BufferedImage img = dev.deepzero.data.Images.read(file);
     int h = img.getHeight();
     int w = img.getWidth();
     Tensor t = Tensor.zeros(channels, h, w);

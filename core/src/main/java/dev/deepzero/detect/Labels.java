@@ -1,6 +1,7 @@
 package dev.deepzero.detect;
 
 import dev.deepzero.data.DataFileException;
+import dev.deepzero.data.DataPaths;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -26,6 +27,9 @@ final class Labels {
    */
   private static final double ROUNDING = 1e-5;
 
+  /** The largest label, annotation or list file read: far above any real one (VOC's largest XML is ~10 KB). */
+  static final long MAX_TEXT_BYTES = 64L << 20;
+
   private Labels() {}
 
   /**
@@ -35,6 +39,7 @@ final class Labels {
    *     JDK's own reader says only "Input length = 1")
    */
   static List<String> readLines(Path file) throws IOException {
+    requireReadableText(file);
     byte[] bytes = Files.readAllBytes(file);
     CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -48,6 +53,19 @@ final class Labels {
     }
     decoder.flush(out);
     return out.flip().toString().lines().toList();
+  }
+
+  /**
+   * Refuses a label, annotation or list file that is not a regular file (a FIFO would block the reader) or is
+   * larger than {@link #MAX_TEXT_BYTES}, without opening it.
+   */
+  static void requireReadableText(Path file) throws IOException {
+    DataPaths.requireRegularFile(file, file);
+    long size = Files.size(file);
+    if (size > MAX_TEXT_BYTES) {
+      throw new DataFileException(file.toString(), DataFileException.NO_OFFSET, "is " + size + " bytes; a label,"
+          + " annotation or list file may have at most " + MAX_TEXT_BYTES);
+    }
   }
 
   /** How far {@code box} reaches outside {@code [0, width] x [0, height]}, in its units. */

@@ -61,9 +61,10 @@ public final class VocFormat {
    * @param classNames the valid class names; a name's index is its class id
    * @param warn receives one message per skipped or clipped object
    * @throws DataFileException for a DOCTYPE, malformed XML, a missing or non-numeric field or a size that is not
-   *     positive, naming the file
+   *     positive, a file that is not a regular file (a FIFO) or is over 64 MB, naming the file
    */
   public static Annotation read(Path file, List<String> classNames, Consumer<String> warn) throws IOException {
+    Labels.requireReadableText(file);
     Document doc;
     try (InputStream in = Files.newInputStream(file)) {
       doc = newBuilder().parse(in, file.toUri().toString());
