@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load test of `deepzero serve` with wrk, against 127.0.0.1 only, bounded in time (not a unit test).
 #
-#   bench/serve-load.sh [--duration S] [--soak S] [--work DIR] [--port P]
+#   bench/serve-load.sh [--duration S] [--soak S] [--work DIR] [--port P] [--no-build]
 #
 # For simple-cnn (trained 1 epoch) and the default-size detector (64x64, S=8, trained 1 epoch on a small
 # detect-data set: speed does not depend on the weights), it starts the server once per batching mode, warms it
@@ -15,13 +15,14 @@
 # Models, images and logs stay in --work (default: a new temporary folder, printed).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-duration=10 soak=300 work="" port=18080
+duration=10 soak=300 work="" port=18080 build=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
     --soak) soak="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
     --port) port="$2"; shift 2 ;;
+    --no-build) build=0; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -31,7 +32,7 @@ mkdir -p "$work"
 echo "work folder: $work" >&2
 cd "$repo"
 dz=("$repo/deepzero")
-(mvn -q -B -DskipTests package >&2)
+[ "$build" = 0 ] || (mvn -q -B -DskipTests package >&2)
 java_bin="$(ls /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1 || true)"
 java_bin="${java_bin:-java}"
 
