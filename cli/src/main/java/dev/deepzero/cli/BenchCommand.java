@@ -71,6 +71,11 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Options.atLeast("--batch-size", batchSize, 1);
+    Options.atLeast("--infer-batch-size", inferBatchSize, 1);
+    Options.atLeast("--warmup", warmup, 0);
+    Options.atLeast("--batches", batches, 1);
+    Options.atLeast("--detect-batch-size", detectBatchSize, 1);
     long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
     String jdk = System.getProperty("java.vendor") + " " + Runtime.version();
     if (!json) {

@@ -5,6 +5,7 @@ import dev.deepzero.data.DataSources;
 import dev.deepzero.data.Mnist;
 import dev.deepzero.data.Datasets;
 import dev.deepzero.data.ImageFolderDataset;
+import dev.deepzero.inference.ModelMetadata;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -64,11 +65,17 @@ final class DataOptions {
 
   private ClassificationData loadImages() throws IOException {
     String[] hw = imageSize.toLowerCase(java.util.Locale.ROOT).split("x");
-    if (hw.length != 2) {
-      throw new IllegalArgumentException("--image-size must look like 28x28, got '" + imageSize + "'");
+    int max = ModelMetadata.MAX_INPUT_SIDE;
+    if (hw.length != 2 || !hw[0].trim().matches("[0-9]{1,9}") || !hw[1].trim().matches("[0-9]{1,9}")) {
+      throw new IllegalArgumentException("--image-size must be HEIGHTxWIDTH such as 28x28, each 1 to " + max
+          + ", got '" + imageSize + "'");
     }
     int height = Integer.parseInt(hw[0].trim());
     int width = Integer.parseInt(hw[1].trim());
+    Options.range("--image-size height", height, 1, max);
+    Options.range("--image-size width", width, 1, max);
+    Options.range("--channels", channels, 1, 3);
+    Options.range("--test-fraction", testFraction, 0, 1, false);
     ImageFolderDataset all = ImageFolderDataset.load(imagesDir, channels, height, width);
     report(all);
     if (testImagesDir != null) {

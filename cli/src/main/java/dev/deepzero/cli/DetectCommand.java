@@ -42,7 +42,8 @@ final class DetectCommand implements Callable<Integer> {
   double nms;
 
   @Option(names = "--out", defaultValue = "runs/detections",
-      description = "Folder for the drawn PNGs, <image>-detections.png (default: ${DEFAULT-VALUE}).")
+      description = "Folder for the drawn PNGs, <image>-detections.png, numbered -2, -3.. where two inputs share a"
+          + " name or the name is an input's (default: ${DEFAULT-VALUE}).")
   Path out;
 
   @Option(names = "--json", description = "Print one JSON line per image.")
@@ -51,13 +52,13 @@ final class DetectCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Detector detector = Detector.load(modelFile);
-    Files.createDirectories(out);
-    for (Path image : images) {
+    Reports.checkWritable(out);
+    List<Path> outputs = Reports.outputNames(images, out, "-detections.png");
+    for (int i = 0; i < images.size(); i++) {
+      Path image = images.get(i);
+      Path drawn = outputs.get(i);
       BufferedImage picture = Images.read(image);
       List<Detection> found = detector.detect(List.of(picture), threshold, nms).get(0);
-      String name = image.getFileName().toString();
-      Path drawn = out.resolve(name.substring(0, Math.max(1, name.lastIndexOf('.') < 0 ? name.length()
-          : name.lastIndexOf('.'))) + "-detections.png");
       ImageIO.write(BoxDrawing.draw(picture, found, detector.classNames()), "png", drawn.toFile());
       if (json) {
         List<Object> rows = new ArrayList<>();

@@ -9,17 +9,14 @@ import dev.deepzero.detect.YoloLoss;
 import dev.deepzero.detect.YoloV1;
 import dev.deepzero.inference.Detector;
 import dev.deepzero.inference.ModelMetadata;
-import dev.deepzero.io.Json;
 import dev.deepzero.io.ModelFile;
 import dev.deepzero.kernel.KernelProvider;
 import dev.deepzero.kernel.Parallel;
 import dev.deepzero.nn.Layer;
-import dev.deepzero.optim.Optimizers;
 import dev.deepzero.plot.LineChart;
 import dev.deepzero.plot.Png;
 import dev.deepzero.train.EpochStats;
 import dev.deepzero.train.LearningRateSchedule;
-import dev.deepzero.train.Trainer;
 import dev.deepzero.train.TrainingListener;
 import dev.deepzero.train.TrainingRun;
 import java.io.IOException;
@@ -33,6 +30,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code deepzero detect-train}: trains a YOLOv1-style detector with validation mAP after every epoch. */
@@ -44,25 +42,12 @@ import picocli.CommandLine.Option;
             + " current batch and saves."})
 final class DetectTrainCommand implements Callable<Integer> {
 
+  @Mixin
+  TrainingOptions training = new TrainingOptions(60, 32, "adam", 0.002f, "runs/detect");
+
   @Option(names = "--data", defaultValue = DetectDataCommand.DEFAULT_DIR, paramLabel = "DIR",
       description = "Data folder with train/ and val/ (default: ${DEFAULT-VALUE}).")
   Path dataDir;
-
-  @Option(names = "--epochs", defaultValue = "60", description = "Epochs in total (default: ${DEFAULT-VALUE}).")
-  int epochs;
-
-  @Option(names = "--batch-size", defaultValue = "32", description = "Images per step (default: ${DEFAULT-VALUE}).")
-  int batchSize;
-
-  @Option(names = "--optimizer", defaultValue = "adam",
-      description = "sgd, momentum, nesterov, adagrad, rmsprop or adam (default: ${DEFAULT-VALUE}).")
-  String optimizerName;
-
-  @Option(names = "--lr", defaultValue = "0.002", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
-  float learningRate;
-
-  @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
-  float weightDecay;
 
   @Option(names = "--image-size", defaultValue = "64",
       description = "Input side; images are resized to it. S x 2^k (default: ${DEFAULT-VALUE}).")
@@ -84,19 +69,6 @@ final class DetectTrainCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   double jitter;
 
-  @Option(names = "--seed", defaultValue = "42",
-      description = "Seed of weights, order and augmentation (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(names = "--out", defaultValue = "runs/detect", description = "Output folder (default: ${DEFAULT-VALUE}).")
-  Path out;
-
-  @Option(names = "--resume", paramLabel = "FILE", description = "Continue from a model.safetensors checkpoint.")
-  Path resume;
-
-  @Option(names = "--json", description = "Print one machine-readable summary line at the end.")
-  boolean json;
-
   private static final String CSV_HEADER = "epoch,train_loss,validation_loss,validation_map,validation_map_voc07,"
       + "learning_rate,seconds,images_per_sec";
   /** The cosine schedule ends at this fraction of the peak learning rate. */
@@ -105,34 +77,22 @@ final class DetectTrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Options.range("--epochs", epochs, 1, Trainer.MAX_EPOCHS);
-    Options.atLeast("--batch-size", batchSize, 1);
-    Options.positive("--lr", learningRate);
+    training.check();
     Options.range("--image-size", imageSize, 1, ModelMetadata.MAX_INPUT_SIDE);
     Options.range("--jitter", jitter, 0, 0.5, false);
-    Path modelFile = out.resolve("model.safetensors");
-    Reports.checkWritable(out, modelFile, out.resolve("metrics.csv"), out.resolve("learning-curve.png"));
-    PrintStream log = json ? System.err : System.out;
+    PrintStream log = training.log();
     List<String> classNames = DetectionFolders.classNames(dataDir);
-    TrainingRun run;
-    YoloV1.Config config;
-    if (resume != null) {
-      run = TrainingRun.resume(resume, new SplittableRandom(seed));
-      ModelMetadata meta = ModelMetadata.read(resume, run.metadata());
-      if (meta.kind() != ModelMetadata.Kind.DETECTOR) {
-        throw new IllegalArgumentException(resume + ": not a detector checkpoint of 'deepzero detect-train'");
-      }
-      config = meta.detector();
-      log.printf("resuming from %s %s (%s)%n", resume, Reports.resumePoint(run), run.optimizer());
-    } else {
-      config = new YoloV1.Config(3, imageSize, gridSize, boxes, classNames.size(), width, true);
-      Layer model = YoloV1.build(config, new SplittableRandom(seed));
-      run = TrainingRun.start(model, Optimizers.byName(optimizerName, model.parameters(), learningRate, weightDecay),
-          LearningRateSchedule.cosine(learningRate, FINAL_LR_FRACTION), seed, batchSize);
-    }
-    if (config.numClasses() != classNames.size()) {
-      throw new IllegalArgumentException(resume + " detects " + config.numClasses() + " classes but " + dataDir
-          + " has " + classNames.size());
+    YoloV1.Config fresh = new YoloV1.Config(3, imageSize, gridSize, boxes, classNames.size(), width, true);
+    TrainingRun run = training.startOrResume(() -> {
+      Layer model = YoloV1.build(fresh, new SplittableRandom(training.seed));
+      return TrainingRun.start(model, training.optimizer(model),
+          LearningRateSchedule.cosine(training.learningRate, FINAL_LR_FRACTION), training.seed, training.batchSize);
+    });
+    YoloV1.Config config = training.resume == null ? fresh : ModelMetadata.read(training.resume, run.metadata())
+        .detector();
+    if (config == null || config.numClasses() != classNames.size()) {
+      throw new IllegalArgumentException(training.resume + (config == null ? " is not a detector checkpoint"
+          : " detects " + config.numClasses() + " classes but " + dataDir + " has " + classNames.size()));
     }
     Layer model = run.model();
     List<String> warnings = new ArrayList<>();
@@ -149,7 +109,6 @@ final class DetectTrainCommand implements Callable<Integer> {
         config.numClasses(), config.width(), model.parameters().stream().mapToLong(p -> p.value().size()).sum(),
         run.optimizer(), run.batchSize(), KernelProvider.get().name(), Parallel.common().threads(),
         Runtime.version());
-
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put(ModelFile.MODEL_NAME_KEY, Detector.MODEL_NAME);
     metadata.put(ModelFile.DATA_KEY, dataDir.toString());
@@ -162,59 +121,41 @@ final class DetectTrainCommand implements Callable<Integer> {
         : train;
     long start = System.nanoTime();
     double[] last = {Double.NaN, Double.NaN};
-    try (StopOnInterrupt stop = new StopOnInterrupt()) {
-      TrainingListener report = new TrainingListener() {
-        @Override
-        public void onEpochEnd(EpochStats s) {
-          long t0 = System.nanoTime();
-          DetectionMetrics.Result val = DetectionMetrics.evaluate(model, validationLoss, validation, decoder,
-              EVAL_BATCH);
-          double map = val.precision().compute(MeanAveragePrecision.Metric.ALL_POINTS).meanAveragePrecision();
-          double map07 = val.precision().compute(MeanAveragePrecision.Metric.VOC07_11_POINT).meanAveragePrecision();
-          last[0] = map;
-          last[1] = map07;
-          float rate = run.optimizer().learningRate();
-          run.addMetricsRow(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6g,%.3f,%.1f", s.epoch(),
-              s.trainLoss(), val.loss(), map, map07, rate, s.seconds(), s.samplesPerSecond()));
-          log.printf("epoch %d/%d  loss %.4f  val loss %.4f  val mAP@0.5 %.4f (VOC07 %.4f)  lr %.2g  %,.0f img/s"
-              + "  %.1f s + %.1f s val  [%s]%n", s.epoch(), epochs, s.trainLoss(), val.loss(), map, map07, rate,
-              s.samplesPerSecond(), s.seconds(), (System.nanoTime() - t0) / 1e9,
-              ProgressBar.duration((System.nanoTime() - start) / 1e9));
-        }
-      };
-      run.fit(new YoloLoss(config.layout()), augmented, null, epochs, modelFile, metadata,
-          List.of(new ProgressBar(System.err, System.console() != null, epochs), stop, report));
-      writeReports(run.metricsRows());
-      if (stop.interrupted()) {
-        log.println("interrupted: saved " + modelFile + Reports.stoppedAt(run) + " (resume with --resume "
-            + modelFile + ")");
+    TrainingListener report = new TrainingListener() {
+      @Override
+      public void onEpochEnd(EpochStats s) {
+        long t0 = System.nanoTime();
+        DetectionMetrics.Result val = DetectionMetrics.evaluate(model, validationLoss, validation, decoder,
+            EVAL_BATCH);
+        last[0] = val.precision().compute(MeanAveragePrecision.Metric.ALL_POINTS).meanAveragePrecision();
+        last[1] = val.precision().compute(MeanAveragePrecision.Metric.VOC07_11_POINT).meanAveragePrecision();
+        float rate = run.optimizer().learningRate();
+        run.addMetricsRow(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6g,%.3f,%.1f", s.epoch(),
+            s.trainLoss(), val.loss(), last[0], last[1], rate, s.seconds(), s.samplesPerSecond()));
+        log.printf("epoch %d/%d  loss %.4f  val loss %.4f  val mAP@0.5 %.4f (VOC07 %.4f)  lr %.2g  %,.0f img/s"
+            + "  %.1f s + %.1f s val  [%s]%n", s.epoch(), training.epochs, s.trainLoss(), val.loss(), last[0], last[1],
+            rate, s.samplesPerSecond(), s.seconds(), (System.nanoTime() - t0) / 1e9,
+            ProgressBar.duration((System.nanoTime() - start) / 1e9));
       }
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    log.printf("wrote %s, %s, %s (%.1f s)%n", modelFile, out.resolve("metrics.csv"),
-        out.resolve("learning-curve.png"), seconds);
-    if (json) {
-      Map<String, Object> summary = new LinkedHashMap<>();
-      summary.put("model", Detector.MODEL_NAME);
-      summary.put("data", dataDir.toString());
-      summary.put("epochs", run.metricsRows().size());
-      summary.put("validation_map", Reports.finiteOrNull(last[0]));
-      summary.put("validation_map_voc07", Reports.finiteOrNull(last[1]));
-      summary.put("seconds", seconds);
-      summary.put("model_file", modelFile.toString());
-      summary.put("jdk", Runtime.version().toString());
-      System.out.println(Json.write(summary));
-    }
+    };
+    double seconds = training.fit(run, new YoloLoss(config.layout()), augmented, null, metadata, List.of(report),
+        this::writeReports);
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("model", Detector.MODEL_NAME);
+    summary.put("data", dataDir.toString());
+    summary.put("validation_map", Reports.finiteOrNull(last[0]));
+    summary.put("validation_map_voc07", Reports.finiteOrNull(last[1]));
+    training.printSummary(summary, run, seconds);
     return 0;
   }
 
   private void writeReports(List<String> rows) throws IOException {
-    Reports.writeCsv(out.resolve("metrics.csv"), CSV_HEADER, rows);
+    Reports.writeCsv(training.out.resolve("metrics.csv"), CSV_HEADER, rows);
     double[][] columns = Reports.columns(rows, 5);
     LineChart lossChart = new LineChart("YOLO loss", "epoch", "loss")
         .add("train", columns[0], columns[1]).add("validation", columns[0], columns[2]);
     LineChart mapChart = new LineChart("Validation mAP@0.5", "epoch", "mAP").yRange(0, 1)
         .add("all points", columns[0], columns[3]).add("VOC07 11-point", columns[0], columns[4]);
-    Png.write(out.resolve("learning-curve.png"), 560, 420, List.of(lossChart, mapChart));
+    Png.write(training.out.resolve("learning-curve.png"), 560, 420, List.of(lossChart, mapChart));
   }
 }

@@ -83,26 +83,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     System.out.println("data: " + loaded.description());
     System.out.printf("accuracy %.4f on %d test images%n%n", matrix.accuracy(), matrix.total());
-    System.out.printf("%-14s %9s %9s %8s%n", "class", "precision", "recall", "support");
-    for (int c = 0; c < k; c++) {
-      System.out.printf("%-14s %9.4f %9.4f %8d%n", labels[c], matrix.precision(c), matrix.recall(c),
-          matrix.support(c));
-    }
-    System.out.println();
-    System.out.println("confusion matrix (rows: true class, columns: predicted class)");
-    long[][] counts = matrix.counts();
-    StringBuilder header = new StringBuilder(String.format("%-14s", ""));
-    for (int c = 0; c < k; c++) {
-      header.append(String.format("%6d", c));
-    }
-    System.out.println(header);
-    for (int r = 0; r < k; r++) {
-      StringBuilder line = new StringBuilder(String.format("%-14s", r + " " + abbreviate(labels[r])));
-      for (int c = 0; c < k; c++) {
-        line.append(String.format("%6d", counts[r][c]));
-      }
-      System.out.println(line);
-    }
+    System.out.print(matrix.report(classifier.classNames()));
     System.out.println();
     writeHeatmap(picture, matrix, labels);
     System.out.println("wrote " + picture);
@@ -112,9 +93,5 @@ final class EvaluateCommand implements Callable<Integer> {
   private static void writeHeatmap(Path picture, ConfusionMatrix matrix, String[] labels) throws IOException {
     Png.write(picture, 680, 680, List.of(new Heatmap("Confusion matrix (" + matrix.total() + " test images)",
         "true class", "predicted class", matrix.counts(), labels)));
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 11 ? s : s.substring(0, 11);
   }
 }

@@ -40,6 +40,7 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    Options.atLeast("--top", top, 1);
     Classifier classifier = Classifier.load(modelFile);
     for (Path image : images) {
       Classifier.Prediction prediction = classifier.classify(List.of(Images.read(image)), invert, top).get(0);

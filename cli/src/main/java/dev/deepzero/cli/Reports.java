@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** The files the commands write beside their model (metrics CSV, pictures), and checks that they can. */
 final class Reports {
@@ -42,6 +45,33 @@ final class Reports {
     } catch (IOException e) {
       throw new IOException(folder + ": cannot write into the output folder (" + reason(e) + ")", e);
     }
+  }
+
+  /**
+   * One output file in {@code folder} per input, named {@code <input name without extension><suffix>}, and
+   * unique: a name that another input already took (a.png and a.jpg), or that is one of the inputs themselves
+   * (x.png and x-detections.png written into their own folder), gets -2, -3... before the suffix's extension,
+   * so no output overwrites an input or another output of the same run.
+   */
+  static List<Path> outputNames(List<Path> inputs, Path folder, String suffix) {
+    Set<Path> taken = new HashSet<>();
+    for (Path input : inputs) {
+      taken.add(input.toAbsolutePath().normalize());
+    }
+    int dot = suffix.lastIndexOf('.');
+    String stemSuffix = dot < 0 ? suffix : suffix.substring(0, dot);
+    String extension = dot < 0 ? "" : suffix.substring(dot);
+    List<Path> outputs = new ArrayList<>();
+    for (Path input : inputs) {
+      String name = input.getFileName().toString();
+      String stem = name.lastIndexOf('.') > 0 ? name.substring(0, name.lastIndexOf('.')) : name;
+      Path candidate = folder.resolve(stem + stemSuffix + extension);
+      for (int n = 2; !taken.add(candidate.toAbsolutePath().normalize()); n++) {
+        candidate = folder.resolve(stem + stemSuffix + "-" + n + extension);
+      }
+      outputs.add(candidate);
+    }
+    return outputs;
   }
 
   /** What went wrong, for a message: the exception's reason without the file name it repeats. */

@@ -6,7 +6,6 @@ import dev.deepzero.data.Dataset;
 import dev.deepzero.data.Datasets;
 import dev.deepzero.data.Normalization;
 import dev.deepzero.inference.ModelMetadata;
-import dev.deepzero.io.Json;
 import dev.deepzero.io.ModelFile;
 import dev.deepzero.kernel.KernelProvider;
 import dev.deepzero.kernel.Parallel;
@@ -15,7 +14,6 @@ import dev.deepzero.models.Models;
 import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.Sequential;
 import dev.deepzero.nn.layers.Normalize;
-import dev.deepzero.optim.Optimizers;
 import dev.deepzero.train.EpochStats;
 import dev.deepzero.train.Evaluation;
 import dev.deepzero.train.LearningRateSchedule;
@@ -24,8 +22,6 @@ import dev.deepzero.train.TrainingListener;
 import dev.deepzero.train.TrainingRun;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +37,7 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Train an image classifier on (Fashion-)MNIST and write, in --out: model.safetensors (architecture,"
         + " weights and optimizer state: a checkpoint for --resume), metrics.csv and learning-curve.png.",
-        "Ctrl-C stops after the current batch and saves."})
+        "Ctrl-C stops after the current batch and saves where it stopped."})
 final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--model", defaultValue = "simple-cnn",
@@ -52,18 +48,8 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin
   DataOptions data;
 
-  @Option(names = "--epochs", defaultValue = "5", description = "Epochs in total (default: ${DEFAULT-VALUE}).")
-  int epochs;
-
-  @Option(names = "--batch-size", defaultValue = "100", description = "Samples per step (default: ${DEFAULT-VALUE}).")
-  int batchSize;
-
-  @Option(names = "--optimizer", defaultValue = "sgd",
-      description = "sgd, momentum, nesterov, adagrad, rmsprop or adam (default: ${DEFAULT-VALUE}).")
-  String optimizerName;
-
-  @Option(names = "--lr", defaultValue = "0.1", description = "Learning rate (default: ${DEFAULT-VALUE}).")
-  float learningRate;
+  @Mixin
+  TrainingOptions training = new TrainingOptions(5, 100, "sgd", 0.1f, "runs/train");
 
   /** How the learning rate changes over the epochs. */
   enum Schedule { CONSTANT, COSINE }
@@ -77,112 +63,49 @@ final class TrainCommand implements Callable<Integer> {
       description = "Raise the learning rate linearly over this many first epochs (default: ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
-  float weightDecay;
-
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of weights, split and sample order (default: ${DEFAULT-VALUE}).")
-  long seed;
-
   @Option(names = "--validation", defaultValue = "0.1",
-      description = "Fraction of the training set held out for validation (default: ${DEFAULT-VALUE}).")
+      description = "Fraction of the training set held out for validation, in [0, 1) (default: ${DEFAULT-VALUE}).")
   double validationFraction;
 
   @Option(names = "--augment", defaultValue = "0", paramLabel = "PIXELS",
       description = "Shift training images randomly by up to this many pixels (default: ${DEFAULT-VALUE}).")
   int augmentShift;
 
-  @Option(names = "--out", defaultValue = "runs/train", description = "Output folder (default: ${DEFAULT-VALUE}).")
-  Path out;
-
   /** The cosine schedule ends at this fraction of --lr, as detect-train's does. */
   private static final double COSINE_FLOOR = 0.01;
-
-  @Option(names = "--resume", paramLabel = "FILE", description = "Continue from a model.safetensors checkpoint.")
-  Path resume;
-
-  @Option(names = "--json", description = "Print one machine-readable summary line at the end.")
-  boolean json;
-
   private static final String CSV_HEADER = "epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,"
       + "test_loss,test_accuracy,seconds,images_per_sec";
 
-  /**
-   * Prints, once, how long the process took to reach its first training step (from JVM start, without the data
-   * loading) and how long that step took: the JIT compiles the kernels during the first steps.
-   */
-  private static final class StartupTimer implements TrainingListener {
-    private final PrintStream log;
-    private final long loadNanos;
-    private long firstStepStart;
-
-    StartupTimer(PrintStream log, long loadNanos) {
-      this.log = log;
-      this.loadNanos = loadNanos;
-    }
-
-    @Override
-    public void onEpochStart(int epoch, int batches) {
-      if (firstStepStart == 0) {
-        firstStepStart = System.nanoTime();
-      }
-    }
-
-    @Override
-    public void onBatchEnd(int epoch, int batch, int batches, float loss, int samples) {
-      if (firstStepStart != Long.MIN_VALUE) {
-        long now = System.nanoTime();
-        // JVM start as wall-clock milliseconds; the rest in nanoTime, converted once.
-        double sinceLaunch = (System.currentTimeMillis() - (now - firstStepStart) / 1_000_000
-            - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;
-        log.printf(Locale.ROOT, "startup: first step began %.2f s after JVM start, not counting %.2f s of data"
-            + " loading; it took %.2f s%n", sinceLaunch - loadNanos / 1e9, loadNanos / 1e9,
-            (now - firstStepStart) / 1e9);
-        firstStepStart = Long.MIN_VALUE;
-      }
-    }
-  }
-
   @Override
   public Integer call() throws IOException {
+    training.check();
     Options.range("--validation", validationFraction, 0, 1, false);
-    Options.atLeast("--augment", augmentShift, 0);
-    Options.range("--epochs", epochs, 1, Trainer.MAX_EPOCHS);
-    Options.range("--warmup", warmup, 0, epochs - 1);
-    Options.atLeast("--batch-size", batchSize, 1);
-    Options.positive("--lr", learningRate);
-    Path modelFile = out.resolve("model.safetensors");
-    Reports.checkWritable(out, modelFile, out.resolve("metrics.csv"), out.resolve("learning-curve.png"));
-    PrintStream log = json ? System.err : System.out;
+    Options.range("--augment", augmentShift, 0, 64);
+    Options.range("--warmup", warmup, 0, training.epochs - 1);
+    PrintStream log = training.log();
     long loadStart = System.nanoTime();
     ClassificationData loaded = data.load();
     log.println("data: " + loaded.description());
     int[] shape = loaded.train().inputShape();
-
-    TrainingRun run;
-    if (resume != null) {
-      run = TrainingRun.resume(resume, new SplittableRandom(seed));
-      modelName = run.metadata().getOrDefault(ModelFile.MODEL_NAME_KEY, modelName);
-      log.printf("resuming %s from %s %s (%s)%n", modelName, resume, Reports.resumePoint(run), run.optimizer());
-    } else {
+    TrainingRun run = training.startOrResume(() -> {
       // The model standardises its own input with the training set's statistics (a Normalize first layer), so
       // the saved file works on raw [0, 1] pixels in evaluate and predict.
       Normalization stats = Normalization.fit(loaded.train());
-      List<Layer> layers = new ArrayList<>();
-      layers.add(new Normalize(stats.mean(), stats.std()));
+      List<Layer> layers = new ArrayList<>(List.of(new Normalize(stats.mean(), stats.std())));
       layers.addAll(Models.byName(modelName, shape[0], shape[1], shape[2], loaded.classNames().size(),
-          new SplittableRandom(seed)).layers());
+          new SplittableRandom(training.seed)).layers());
       Sequential model = new Sequential(layers);
-      LearningRateSchedule rates = (schedule == Schedule.COSINE
-          ? LearningRateSchedule.cosine(learningRate, COSINE_FLOOR) : LearningRateSchedule.constant(learningRate))
-          .withWarmup(warmup);
-      run = TrainingRun.start(model, Optimizers.byName(optimizerName, model.parameters(), learningRate,
-          weightDecay), rates, seed, batchSize);
-    }
+      LearningRateSchedule rates = schedule == Schedule.COSINE
+          ? LearningRateSchedule.cosine(training.learningRate, COSINE_FLOOR)
+          : LearningRateSchedule.constant(training.learningRate);
+      return TrainingRun.start(model, training.optimizer(model), rates.withWarmup(warmup), training.seed,
+          training.batchSize);
+    });
+    modelName = run.metadata().getOrDefault(ModelFile.MODEL_NAME_KEY, modelName);
     Layer model = run.model();
     log.printf("model %s, %,d parameters; %s, batch %d; kernels %s, %d threads, JDK %s%n", modelName,
         model.parameters().stream().mapToLong(p -> p.value().size()).sum(), run.optimizer(), run.batchSize(),
         KernelProvider.get().name(), Parallel.common().threads(), Runtime.version());
-
     Datasets.Split split = validationFraction > 0
         ? Datasets.split(loaded.train(), validationFraction, run.seed())
         : new Datasets.Split(loaded.train(), null);
@@ -199,52 +122,32 @@ final class TrainCommand implements Callable<Integer> {
 
     long loadNanos = System.nanoTime() - loadStart; // reading, standardisation statistics and the split
     SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
-    long start = System.nanoTime();
-    double[] lastTest = {Double.NaN, Double.NaN};
-    try (StopOnInterrupt stop = new StopOnInterrupt()) {
-      TrainingListener report = new TrainingListener() {
-        @Override
-        public void onEpochEnd(EpochStats s) {
-          Evaluation test = Trainer.evaluate(model, loss, loaded.test(), Evaluation.DEFAULT_BATCH);
-          lastTest[0] = test.loss();
-          lastTest[1] = test.accuracy();
-          run.addMetricsRow(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.3f,%.1f", s.epoch(),
-              s.trainLoss(), s.trainAccuracy(), s.validationLoss(), s.validationAccuracy(), test.loss(),
-              test.accuracy(), s.seconds(), s.samplesPerSecond()));
-          log.printf("epoch %d/%d  loss %.4f  train acc %.4f  val acc %s  test acc %s  %,.0f img/s  %.1f s%n",
-              s.epoch(), epochs, s.trainLoss(), s.trainAccuracy(), format(s.validationAccuracy()),
-              format(test.accuracy()), s.samplesPerSecond(), s.seconds());
-        }
-      };
-      run.fit(loss, train, split.validation(), epochs, modelFile, metadata, List.of(new StartupTimer(log, loadNanos),
-          new ProgressBar(System.err, System.console() != null, epochs), stop, report));
-      writeReports(run.metricsRows());
-      if (stop.interrupted()) {
-        log.println("interrupted: saved " + modelFile + Reports.stoppedAt(run) + " (resume with --resume "
-            + modelFile + ")");
+    Evaluation[] lastTest = {new Evaluation(Double.NaN, Double.NaN, 0)};
+    TrainingListener report = new TrainingListener() {
+      @Override
+      public void onEpochEnd(EpochStats s) {
+        Evaluation test = Trainer.evaluate(model, loss, loaded.test(), Evaluation.DEFAULT_BATCH);
+        lastTest[0] = test;
+        run.addMetricsRow(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.3f,%.1f", s.epoch(),
+            s.trainLoss(), s.trainAccuracy(), s.validationLoss(), s.validationAccuracy(), test.loss(),
+            test.accuracy(), s.seconds(), s.samplesPerSecond()));
+        log.printf("epoch %d/%d  loss %.4f  train acc %.4f  val acc %s  test acc %s  %,.0f img/s  %.1f s%n",
+            s.epoch(), training.epochs, s.trainLoss(), s.trainAccuracy(), format(s.validationAccuracy()),
+            format(test.accuracy()), s.samplesPerSecond(), s.seconds());
       }
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    log.printf("wrote %s, %s, %s (%.1f s)%n", modelFile, out.resolve("metrics.csv"),
-        out.resolve("learning-curve.png"), seconds);
-    if (json) {
-      Map<String, Object> summary = new LinkedHashMap<>();
-      summary.put("model", modelName);
-      summary.put("data", loaded.description());
-      summary.put("epochs", run.metricsRows().size());
-      summary.put("test_accuracy", Reports.finiteOrNull(lastTest[1]));
-      summary.put("test_loss", Reports.finiteOrNull(lastTest[0]));
-      summary.put("seconds", seconds);
-      summary.put("model_file", modelFile.toString());
-      summary.put("jdk", Runtime.version().toString());
-      System.out.println(Json.write(summary));
-    }
+    };
+    double seconds = training.fit(run, loss, train, split.validation(), metadata,
+        List.of(new StartupTimer(log, loadNanos), report), rows -> {
+          Reports.writeCsv(training.out.resolve("metrics.csv"), CSV_HEADER, rows);
+          Reports.learningCurve(rows, training.out.resolve("learning-curve.png"));
+        });
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("model", modelName);
+    summary.put("data", loaded.description());
+    summary.put("test_accuracy", Reports.finiteOrNull(lastTest[0].accuracy()));
+    summary.put("test_loss", Reports.finiteOrNull(lastTest[0].loss()));
+    training.printSummary(summary, run, seconds);
     return 0;
-  }
-
-  private void writeReports(List<String> rows) throws IOException {
-    Reports.writeCsv(out.resolve("metrics.csv"), CSV_HEADER, rows);
-    Reports.learningCurve(rows, out.resolve("learning-curve.png"));
   }
 
   private static String format(double v) {

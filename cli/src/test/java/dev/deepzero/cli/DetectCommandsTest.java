@@ -1,5 +1,6 @@
 package dev.deepzero.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,6 +104,34 @@ class DetectCommandsTest {
     BufferedImage png = ImageIO.read(drawn.toFile());
     assertEquals(448, png.getWidth(), "a 32-pixel image is drawn 14x larger");
     assertTrue(line.get("detections") instanceof List<?>, line.toString());
+  }
+
+  /**
+   * Outputs never replace an input and never collide: x.png and x-detections.png detected into their own folder
+   * leave x-detections.png as it was; a.png and a.jpg get two drawings.
+   */
+  @Test
+  void detectNeitherOverwritesAnInputNorItsOwnOutputs() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("inputs"));
+    Path source = data.resolve("test").resolve("images").resolve("000001.png");
+    Path x = Files.copy(source, folder.resolve("x.png"));
+    Path xDetections = Files.copy(data.resolve("test").resolve("images").resolve("000002.png"),
+        folder.resolve("x-detections.png"));
+    byte[] before = Files.readAllBytes(xDetections);
+    Path a = Files.copy(source, folder.resolve("a.png"));
+    BufferedImage picture = ImageIO.read(source.toFile());
+    BufferedImage rgb = new BufferedImage(picture.getWidth(), picture.getHeight(), BufferedImage.TYPE_INT_RGB);
+    rgb.getGraphics().drawImage(picture, 0, 0, null);
+    Path aJpg = folder.resolve("a.jpg");
+    ImageIO.write(rgb, "jpg", aJpg.toFile());
+    CliRun r = CliRun.run("detect", model.toString(), x.toString(), xDetections.toString(), a.toString(),
+        aJpg.toString(), "--out", folder.toString(), "--json");
+    assertEquals(0, r.status(), r.all());
+    List<String> drawn = r.out().strip().lines().map(l -> (String) ((Map<?, ?>) Json.parse(l)).get("drawn")).toList();
+    assertEquals(List.of(folder.resolve("x-detections-2.png").toString(),
+        folder.resolve("x-detections-detections.png").toString(), folder.resolve("a-detections.png").toString(),
+        folder.resolve("a-detections-2.png").toString()), drawn);
+    assertArrayEquals(before, Files.readAllBytes(xDetections), "an input was overwritten");
   }
 
   @Test

@@ -99,7 +99,8 @@ class ImageCommandsTest {
     CliRun r = CliRun.run("train", "--embedded", "--epochs", "2", "--resume",
         copy.resolve("start.safetensors").toString(), "--out", copy.toString());
     assertEquals(0, r.status(), r.all());
-    assertTrue(r.out().contains("resuming mlp") && r.out().contains("epoch 2/2"), r.out());
+    assertTrue(r.out().contains("resuming from") && r.out().contains("after epoch 1") && r.out().contains("model mlp")
+        && r.out().contains("epoch 2/2"), r.out());
     assertFalse(r.out().contains("epoch 1/2"), r.out());
     assertEquals(3, Files.readAllLines(copy.resolve("metrics.csv")).size());
   }

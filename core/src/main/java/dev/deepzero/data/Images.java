@@ -149,7 +149,7 @@ public final class Images {
       }
       // Decoders report damaged data as IIOException or, for some truncated JPEGs, as runtime exceptions.
       throw new DataFileException(name, DataFileException.NO_OFFSET, "cannot decode the image ("
-          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
+          + reason(e) + ")", e);
     } finally {
       reader.dispose();
     }
@@ -171,7 +171,7 @@ public final class Images {
       return new Size(reader.getWidth(0), reader.getHeight(0));
     } catch (IOException | RuntimeException e) {
       throw new DataFileException(name, DataFileException.NO_OFFSET, "cannot read the image header ("
-          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
+          + reason(e) + ")", e);
     }
   }
 
@@ -196,6 +196,19 @@ public final class Images {
           + ", more than the limit of " + megapixels(Limits.maxImagePixels()) + "; "
           + Limits.howToRaise(Limits.MAX_IMAGE_PIXELS_PROPERTY) + " or the command line's --max-pixels");
     }
+  }
+
+  /**
+   * A decoder's reason, followed down the causes while a message stops short of one (ImageIO says "Caught
+   * exception during read: " and keeps the reason in the cause).
+   */
+  private static String reason(Throwable e) {
+    String message = e.getMessage() == null ? "" : e.getMessage().strip();
+    if (message.isEmpty() || message.endsWith(":")) {
+      String what = message.isEmpty() ? e.getClass().getSimpleName() : message;
+      return e.getCause() == null || e.getCause() == e ? what : what + " " + reason(e.getCause());
+    }
+    return message;
   }
 
   /**

@@ -16,6 +16,8 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -230,6 +232,10 @@ public final class SafeTensors {
    * @throws IOException if the file cannot be read
    */
   public static Contents read(Path file, Consumer<Header> check) throws IOException {
+    if (Files.isDirectory(file)) {
+      // Reading a folder's channel fails with a bare "Is a directory" that names nothing.
+      throw new FileSystemException(file.toString(), null, "is a folder, expected a safetensors file");
+    }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       return read(file, Source.of(ch), check);
     }

@@ -6,6 +6,7 @@ import dev.deepzero.data.Dataset;
 import dev.deepzero.nn.Layer;
 import dev.deepzero.tensor.Tensor;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Counts of (true class, predicted class) pairs, and the per-class precision and recall they give.
@@ -111,5 +112,35 @@ public final class ConfusionMatrix {
   /** The number of samples whose true class is {@code c}. */
   public long support(int c) {
     return Arrays.stream(counts[c]).sum();
+  }
+
+  /**
+   * A text report: per class precision, recall and support, then the matrix (rows: true class, columns:
+   * predicted class), names cut to 11 characters in the matrix.
+   *
+   * @param names one per class
+   */
+  public String report(List<String> names) {
+    int k = counts.length;
+    if (names.size() != k) {
+      throw new IllegalArgumentException("ConfusionMatrix.report: " + names.size() + " names for " + k + " classes");
+    }
+    StringBuilder sb = new StringBuilder(String.format("%-14s %9s %9s %8s%n", "class", "precision", "recall",
+        "support"));
+    for (int c = 0; c < k; c++) {
+      sb.append(String.format("%-14s %9.4f %9.4f %8d%n", names.get(c), precision(c), recall(c), support(c)));
+    }
+    sb.append(String.format("%nconfusion matrix (rows: true class, columns: predicted class)%n%-14s", ""));
+    for (int c = 0; c < k; c++) {
+      sb.append(String.format("%6d", c));
+    }
+    for (int r = 0; r < k; r++) {
+      String name = names.get(r);
+      sb.append(String.format("%n%-14s", r + " " + (name.length() <= 11 ? name : name.substring(0, 11))));
+      for (int c = 0; c < k; c++) {
+        sb.append(String.format("%6d", counts[r][c]));
+      }
+    }
+    return sb.append(String.format("%n")).toString();
   }
 }

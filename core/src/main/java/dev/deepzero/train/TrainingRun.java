@@ -178,7 +178,8 @@ public final class TrainingRun {
    * it.
    *
    * @param metadata saved in every checkpoint with this class's keys; Not modified
-   * @throws IllegalArgumentException if the run already has {@code epochs} epochs
+   * @throws IllegalArgumentException if the run already has {@code epochs} epochs, or a batch would not fit in
+   *     the heap ({@link TrainingMemory#check})
    * @throws UncheckedIOException naming the file if a checkpoint cannot be written
    */
   public List<EpochStats> fit(Loss loss, Dataset train, Dataset validation, int epochs, Path file,
@@ -187,6 +188,7 @@ public final class TrainingRun {
       throw new IllegalArgumentException("the run already has " + (start.epoch() - 1) + " epochs; ask for more"
           + " epochs in all to train on");
     }
+    TrainingMemory.check(model, train.inputShape(), Math.min(batchSize, train.size()));
     Trainer trainer = new Trainer(model, loss, optimizer).schedule(schedule);
     listeners.forEach(trainer::addListener);
     trainer.addListener(new TrainingListener() {

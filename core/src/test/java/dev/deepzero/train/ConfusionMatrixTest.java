@@ -10,6 +10,7 @@ import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.Sequential;
 import dev.deepzero.nn.layers.Identity;
 import dev.deepzero.tensor.Tensor;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConfusionMatrixTest {
@@ -26,6 +27,9 @@ class ConfusionMatrixTest {
     assertEquals(0.6, m.accuracy(), 1e-12);
     assertEquals(0.5, m.precision(1), 1e-12);
     assertEquals(0.5, m.recall(2), 1e-12);
+    String report = m.report(List.of("t-shirt", "trouser", "a-very-long-name"));
+    assertTrue(report.contains("trouser           0.5000    0.5000        2"), report);
+    assertTrue(report.contains("2 a-very-long      0     1     1"), report);
     String message = assertThrows(IllegalArgumentException.class,
         () -> ConfusionMatrix.evaluate(model, 4, new TensorDataset(logits, labels), 2)).getMessage();
     assertTrue(message.contains("expected [2, 4]"), message);
