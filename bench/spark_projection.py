@@ -33,6 +33,9 @@ def main():
     ap.add_argument("results", help="folder written by bench/spark.sh")
     ap.add_argument("--period", type=int, default=5, help="averaging period K of the runs")
     ap.add_argument("--bandwidth", type=float, default=1.25e9, help="network bytes/s (default 10 Gbit/s)")
+    ap.add_argument("--assume", action="append", default=[], metavar="MODEL:IPS:BYTES:SPARK_MS:DRIVER_MS",
+                    help="also project a model from given costs (single-process images/s, weight bytes, Spark and"
+                         " driver ms per job), e.g. figures measured on a quiet machine; repeatable")
     args = ap.parse_args()
     models = sorted({f.split("-train.json")[0] for f in os.listdir(args.results) if f.endswith("-train.json")})
     print("measured (JDK %s), one epoch each" % load(os.path.join(args.results, models[0] + "-sync.json"))["jdk"])
@@ -61,6 +64,11 @@ def main():
                 model, "spark-train local[2] " + mode[:4], e["images_per_sec"], e["seconds"], run["test_accuracy"],
                 jobs, compute * 1e3, spark * 1e3, driver * 1e3))
             projections.append((model, mode, single_ips, spark, driver, weight_bytes))
+    for spec in args.assume:
+        model, ips, size, spark_ms, driver_ms = spec.split(":")
+        for mode in ("sync", "average"):
+            projections.append((model + "*", mode, float(ips), float(spark_ms) / 1e3, float(driver_ms) / 1e3,
+                                int(size)))
     print()
     print("projected speed-up against one process (weak scaling, 100 images per machine per step, %.0f Gbit/s)"
           % (args.bandwidth * 8 / 1e9))
@@ -77,8 +85,8 @@ def main():
             speedup = m * 100 * steps_per_job / job / single_ips
             cells.append("%6.1fx (%3.0f%%)" % (speedup, 100 * speedup / m))
         print("%-10s %-8s %9.1f ms " % (model, mode, step_compute * 1e3) + " ".join("%14s" % c for c in cells))
-    print("(%% = parallel efficiency; sync keeps single-process semantics, averaging with K=%d does not)"
-          % args.period)
+    print("(%% = parallel efficiency; sync keeps single-process semantics, averaging with K=%d does not;"
+          " * = from --assume costs)" % args.period)
 
 
 if __name__ == "__main__":
