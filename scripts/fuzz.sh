@@ -5,16 +5,18 @@
 #
 # TARGETs are the @FuzzTest methods of core/src/test/java/dev/deepzero/fuzz/ParserFuzzTest.java (all of them by
 # default). Each runs in its own JVM (JDK 25 when installed, the Vector API module on, a 512 MB heap so that an
-# input which makes a parser allocate without bound is an OutOfMemoryError, hence a finding) until M minutes
-# (default 10) or N executions (default 1,000,000) have passed, whichever comes first, or until a finding.
+# input which makes a parser allocate without bound is an OutOfMemoryError, hence a finding; the targets also
+# fail any call that allocates over 64 MB) until M minutes (default 10) or N executions (default 1,000,000) have
+# passed, whichever comes first, or until a finding.
 #
 # Output, under core/target/fuzz/: TARGET.log (Jazzer's progress lines "#N ... cov: E ft: F ...") and
 # summary.tsv (target, executions, edges, features, seconds, exit status, findings).
 # The inputs that grow coverage go to core/.cifuzz-corpus/ (not committed). A finding (an undocumented exception,
 # an OutOfMemoryError, a timeout) is written by Jazzer straight into the regression corpus,
 # core/src/test/resources/dev/deepzero/fuzz/ParserFuzzTestInputs/TARGET/crash-<sha1>: a plain `mvn verify` then
-# replays it and fails until the parser is fixed; commit it with the fix. Minimise it first if it is large:
-# the log names the file, and libFuzzer's -minimize_crash=1 (see the Jazzer docs) shortens it.
+# replays it and fails until the parser is fixed (reproduce it alone with
+# `mvn -pl core test -Dtest='ParserFuzzTest#TARGET'`); rename it to say what it holds and commit it with the fix.
+# Jazzer stops a target at its first finding: fix it and run the target again for its full budget.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 minutes=10
@@ -26,7 +28,7 @@ while [ $# -gt 0 ]; do
     --minutes) minutes="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --java) java_bin="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
