@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.zip.CRC32;
@@ -36,7 +37,7 @@ class InferenceServerTest {
   private static Http http;
   private static ServedModel classifier;
   private static ServedModel detector;
-  private static final List<String> log = Collections.synchronizedList(new ArrayList<>());
+  private static final List<String> log = new CopyOnWriteArrayList<>(); // streamed while the server appends
 
   @BeforeAll
   static void start() throws IOException {
