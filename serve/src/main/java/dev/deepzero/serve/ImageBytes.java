@@ -1,52 +1,45 @@
 package dev.deepzero.serve;
 
+import dev.deepzero.data.DataFileException;
+import dev.deepzero.data.Images;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.util.Iterator;
-import java.util.Locale;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 
-/** Decodes PNG or JPEG bytes from a request, reading the header first so that no decompression bomb is expanded. */
+/**
+ * Decodes the PNG or JPEG file a request holds with the core's {@link Images#read(byte[], String)}, which reads
+ * the header first and refuses an image over the core's pixel limit before decoding it (no decompression bomb).
+ * Other formats Java could decode (GIF, BMP, TIFF) are refused by their signature: the protocol promises PNG and
+ * JPEG only.
+ */
 final class ImageBytes {
 
-  /** The most pixels a request's image may have: 4096 x 4096, a 64 MB ARGB raster. */
-  static final long MAX_PIXELS = 4096L * 4096L;
+  private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  private static final byte[] JPEG = {(byte) 0xff, (byte) 0xd8, (byte) 0xff};
 
   private ImageBytes() {}
 
+  /**
+   * @throws ApiException 400 for another format, damaged data or an image over the pixel limit
+   */
   static BufferedImage decode(byte[] bytes) {
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-      if (in == null || !readers.hasNext()) {
-        throw ApiException.badRequest("the body is not a PNG or JPEG image");
-      }
-      ImageReader reader = readers.next();
-      try {
-        String format = reader.getFormatName().toLowerCase(Locale.ROOT);
-        if (!format.equals("png") && !format.equals("jpeg")) {
-          throw ApiException.badRequest("the body is a " + format + " image; send PNG or JPEG");
-        }
-        reader.setInput(in, true, true);
-        long width = reader.getWidth(0);
-        long height = reader.getHeight(0);
-        if (width * height > MAX_PIXELS) {
-          throw ApiException.badRequest("the image is " + width + " x " + height + " pixels, more than the limit of "
-              + MAX_PIXELS);
-        }
-        return reader.read(0);
-      } finally {
-        reader.dispose();
-      }
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof ApiException api) {
-        throw api;
-      }
-      // Decoders report damaged data as IIOException or, for some truncated JPEGs, as runtime exceptions.
-      throw ApiException.badRequest("cannot decode the image (" + (e.getMessage() == null
-          ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+    if (!startsWith(bytes, PNG) && !startsWith(bytes, JPEG)) {
+      throw ApiException.badRequest("the image is not a PNG or JPEG file");
     }
+    try {
+      return Images.read(bytes, "the image");
+    } catch (DataFileException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+  }
+
+  private static boolean startsWith(byte[] bytes, byte[] signature) {
+    if (bytes.length < signature.length) {
+      return false;
+    }
+    for (int i = 0; i < signature.length; i++) {
+      if (bytes[i] != signature[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 }

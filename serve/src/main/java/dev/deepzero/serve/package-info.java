@@ -7,7 +7,7 @@
  *
  * <p>Beyond {@code java.base} it uses the JDK's {@code jdk.httpserver} and {@code java.desktop} (image decoding).
  *
- * <p>Depends on: {@code dev.deepzero.inference}, {@code dev.deepzero.detect}, {@code dev.deepzero.nn},
- * {@code dev.deepzero.tensor}, {@code dev.deepzero.io}.
+ * <p>Depends on: {@code dev.deepzero.inference}, {@code dev.deepzero.detect}, {@code dev.deepzero.data},
+ * {@code dev.deepzero.nn}, {@code dev.deepzero.tensor}, {@code dev.deepzero.io}.
  */
 package dev.deepzero.serve;

@@ -245,9 +245,11 @@ class InferenceServerTest {
     assertError(400, "needs 1683627179248 values", http.postJson(infer, infer("FP32",
         List.of(2147483647, 1, 28, 28), new float[785])));
     assertError(400, "datatype FP16", http.postJson(infer, infer("FP16", List.of(1, 1, 28, 28), new float[784])));
-    // 1e999 is refused by the JSON reader itself (beyond the range of a double), before the server sees a value.
-    assertError(400, "beyond the range", http.post(infer, "application/json", ("{\"inputs\":[{\"name\":\"input\",\"datatype\":"
-        + "\"FP32\",\"shape\":[1,1,28,28],\"data\":[1e999" + ",0".repeat(783) + "]}]}").getBytes()));
+    // 1e999 is no double (a JSON error); 1e39 is a double but no float.
+    assertError(400, "malformed JSON", http.post(infer, "application/json", ("{\"inputs\":[{\"name\":\"input\","
+        + "\"datatype\":\"FP32\",\"shape\":[1,1,28,28],\"data\":[1e999" + ",0".repeat(783) + "]}]}").getBytes()));
+    assertError(400, "finite", http.post(infer, "application/json", ("{\"inputs\":[{\"name\":\"input\","
+        + "\"datatype\":\"FP32\",\"shape\":[1,1,28,28],\"data\":[1e39" + ",0".repeat(783) + "]}]}").getBytes()));
     List<Object> strings = new ArrayList<>(Collections.nCopies(784, "x"));
     assertError(400, "finite", http.postJson(infer, infer("FP32", List.of(1, 1, 28, 28), strings)));
     List<Object> big = new ArrayList<>(Collections.nCopies(784, 0));
@@ -269,7 +271,7 @@ class InferenceServerTest {
         java.util.Arrays.copyOf(png, png.length / 2)));
     ByteArrayOutputStream gif = new ByteArrayOutputStream();
     javax.imageio.ImageIO.write(ImageBytes.decode(png), "gif", gif);
-    assertError(400, "gif", http.post("predictions/fashion", "image/png", gif.toByteArray()));
+    assertError(400, "not a PNG or JPEG", http.post("predictions/fashion", "image/png", gif.toByteArray()));
     assertError(400, "empty", http.post("predictions/fashion", "image/png", new byte[0]));
   }
 
