@@ -49,9 +49,9 @@ final class Reports {
 
   /**
    * One output file in {@code folder} per input, named {@code <input name without extension><suffix>}, and
-   * unique: a name that another input already took (a.png and a.jpg), or that is one of the inputs themselves
-   * (x.png and x-detections.png written into their own folder), gets -2, -3... before the suffix's extension,
-   * so no output overwrites an input or another output of the same run.
+   * unique: a name that another output already took (a.png and a.jpg) gets -2, -3... before the suffix's
+   * extension. An output that would be one of the inputs (x.png and x-detections.png written into their own
+   * folder) is refused before anything is written.
    */
   static List<Path> outputNames(List<Path> inputs, Path folder, String suffix) {
     Set<Path> taken = new HashSet<>();
@@ -66,6 +66,11 @@ final class Reports {
       String name = input.getFileName().toString();
       String stem = name.lastIndexOf('.') > 0 ? name.substring(0, name.lastIndexOf('.')) : name;
       Path candidate = folder.resolve(stem + stemSuffix + extension);
+      if (inputs.stream().anyMatch(in -> in.toAbsolutePath().normalize().equals(
+          folder.resolve(stem + stemSuffix + extension).toAbsolutePath().normalize()))) {
+        throw new IllegalArgumentException(candidate + ": the output for " + input + " would replace that input;"
+            + " choose another --out folder");
+      }
       for (int n = 2; !taken.add(candidate.toAbsolutePath().normalize()); n++) {
         candidate = folder.resolve(stem + stemSuffix + "-" + n + extension);
       }

@@ -6,6 +6,7 @@ import dev.deepzero.loss.Loss;
 import dev.deepzero.nn.Layer;
 import dev.deepzero.optim.Optimizer;
 import dev.deepzero.optim.Optimizers;
+import dev.deepzero.tensor.InsufficientMemoryException;
 import dev.deepzero.train.Trainer;
 import dev.deepzero.train.TrainingListener;
 import dev.deepzero.train.TrainingRun;
@@ -115,7 +116,11 @@ final class TrainingOptions {
       List<TrainingListener> all = new ArrayList<>(listeners);
       all.add(new ProgressBar(System.err, System.console() != null, epochs));
       all.add(stop);
-      run.fit(loss, train, validation, epochs, modelFile(), metadata, all);
+      try {
+        run.fit(loss, train, validation, epochs, modelFile(), metadata, all);
+      } catch (InsufficientMemoryException e) {
+        throw new IllegalArgumentException("--batch-size " + run.batchSize() + ": " + e.getMessage(), e);
+      }
       reports.write(run.metricsRows());
       if (stop.interrupted()) {
         log().println("interrupted: saved " + modelFile() + Reports.stoppedAt(run) + " (resume with --resume "

@@ -108,7 +108,7 @@ class DetectCommandsTest {
 
   /**
    * Outputs never replace an input and never collide: x.png and x-detections.png detected into their own folder
-   * leave x-detections.png as it was; a.png and a.jpg get two drawings.
+   * is refused and leaves x-detections.png as it was; a.png and a.jpg get two drawings.
    */
   @Test
   void detectNeitherOverwritesAnInputNorItsOwnOutputs() throws Exception {
@@ -124,13 +124,17 @@ class DetectCommandsTest {
     rgb.getGraphics().drawImage(picture, 0, 0, null);
     Path aJpg = folder.resolve("a.jpg");
     ImageIO.write(rgb, "jpg", aJpg.toFile());
-    CliRun r = CliRun.run("detect", model.toString(), x.toString(), xDetections.toString(), a.toString(),
-        aJpg.toString(), "--out", folder.toString(), "--json");
+    CliRun clash = CliRun.run("detect", model.toString(), x.toString(), xDetections.toString(), "--out",
+        folder.toString());
+    assertEquals(2, clash.status(), clash.all());
+    assertTrue(clash.err().contains("would replace that input"), clash.all());
+    CliRun r = CliRun.run("detect", model.toString(), x.toString(), a.toString(), aJpg.toString(), "--out",
+        dir.resolve("drawn-unique").toString(), "--json");
     assertEquals(0, r.status(), r.all());
     List<String> drawn = r.out().strip().lines().map(l -> (String) ((Map<?, ?>) Json.parse(l)).get("drawn")).toList();
-    assertEquals(List.of(folder.resolve("x-detections-2.png").toString(),
-        folder.resolve("x-detections-detections.png").toString(), folder.resolve("a-detections.png").toString(),
-        folder.resolve("a-detections-2.png").toString()), drawn);
+    Path o = dir.resolve("drawn-unique");
+    assertEquals(List.of(o.resolve("x-detections.png").toString(), o.resolve("a-detections.png").toString(),
+        o.resolve("a-detections-2.png").toString()), drawn);
     assertArrayEquals(before, Files.readAllBytes(xDetections), "an input was overwritten");
   }
 

@@ -51,7 +51,8 @@ class UserErrorsTest {
 
   @Test
   void aBatchThatCannotFitInTheHeapIsRefusedBeforeTraining() {
-    CliRun r = refused("would need", "train", "--embedded", "--model", "deep-cnn", "--batch-size",
+    CliRun r = refused("--batch-size 4000000: a training batch of 4500 samples", "train", "--embedded", "--model",
+        "deep-cnn", "--batch-size",
         "4000000", "--out", dir.resolve("run").toString());
     assertTrue(r.err().contains("a batch size up to about"), r.all());
   }
