@@ -63,6 +63,14 @@ public final class Main implements Runnable {
       + " anywhere on the line).")
   boolean debug;
 
+  /** The global option that raises the pixel limit of every image read ({@link Limits#maxImagePixels()}). */
+  static final String MAX_PIXELS = "--max-pixels";
+
+  @CommandLine.Option(names = MAX_PIXELS, paramLabel = "N", description = "Largest image, in pixels, that any"
+      + " command reads (default 64000000; checked from the file's header before decoding; the option may stand"
+      + " anywhere on the line).")
+  long maxPixels;
+
   /**
    * Runs the command line and returns its exit status (for tests): 0 on success; 2 for anything the user can
    * fix (a bad option, a missing, unreadable or malformed file, an output that cannot be written, a request
@@ -72,6 +80,22 @@ public final class Main implements Runnable {
   public static int run(String... arguments) {
     List<String> list = new ArrayList<>(Arrays.asList(arguments));
     boolean debug = list.removeIf(DEBUG::equals);
+    int at = list.indexOf(MAX_PIXELS);
+    if (at >= 0) {
+      String value = at + 1 < list.size() ? list.remove(at + 1) : "";
+      list.remove(at);
+      try {
+        long pixels = Long.parseLong(value);
+        if (pixels < 1) {
+          throw new NumberFormatException();
+        }
+        System.setProperty(Limits.MAX_IMAGE_PIXELS_PROPERTY, Long.toString(pixels));
+      } catch (NumberFormatException e) {
+        System.err.println("deepzero: " + MAX_PIXELS + " " + Limits.excerpt(value, 40)
+            + " is out of range: expected a whole number of pixels, at least 1");
+        return 2;
+      }
+    }
     String[] args = list.toArray(new String[0]);
     CommandLine cli = new CommandLine(new Main());
     // Picocli inspects each registered command by reflection at start-up, about 0.15 s for all of them on a

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.deepzero.tensor.Limits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,21 @@ class UserErrorsTest {
     Files.write(data.resolve("classes.txt"), new byte[] {(byte) 0xff, (byte) 0xfe, 'a', '\n'});
     refused(data.resolve("classes.txt") + ": not UTF-8 text", "detect-train", "--data", data.toString(),
         "--out", dir.resolve("run").toString());
+  }
+
+  @Test
+  void maxPixelsRaisesTheImageLimitOrIsRefusedWithItsRange() {
+    refused("--max-pixels -5 is out of range: expected a whole number of pixels, at least 1", "--max-pixels", "-5",
+        "xor");
+    refused("--max-pixels lots is out of range", "xor", "--max-pixels", "lots");
+    try {
+      CliRun r = CliRun.run("--max-pixels", "123456789", "xor");
+      assertEquals(0, r.status(), r.all());
+      assertEquals("123456789", System.getProperty(Limits.MAX_IMAGE_PIXELS_PROPERTY));
+      assertEquals(123456789L, Limits.maxImagePixels());
+    } finally {
+      System.clearProperty(Limits.MAX_IMAGE_PIXELS_PROPERTY);
+    }
   }
 
   @Test
