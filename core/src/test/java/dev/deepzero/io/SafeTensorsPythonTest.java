@@ -65,7 +65,9 @@ class SafeTensorsPythonTest {
       "        chunk = raw[8 + n + b:8 + n + e]",
       "        if mode == 'torch':",
       "            import torch",
-      "            t = torch.frombuffer(bytearray(chunk), dtype=torch.float32).reshape(info['shape'])",
+      "            # torch.frombuffer refuses an empty buffer (a tensor with a 0 in its shape)",
+      "            t = (torch.frombuffer(bytearray(chunk), dtype=torch.float32) if chunk",
+      "                 else torch.zeros(0)).reshape(info['shape'])",
       "            items.append((name, info['dtype'], list(t.shape), t.flatten().tolist()))",
       "        else:",
       "            import numpy as np",
@@ -186,9 +188,15 @@ class SafeTensorsPythonTest {
     return available.contains(module);
   }
 
+  /**
+   * Debian's python3, where its packages (python3-torch, python3-numpy) live, when installed; else the
+   * {@code python3} on the PATH (which may be another installation, such as pyenv's, without them).
+   */
+  private static final String PYTHON = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+
   /** Runs python3 with {@code args}; its stdout lines, or an exception carrying stderr if it fails. */
   private static List<String> run(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("python3"));
+    List<String> command = new ArrayList<>(List.of(PYTHON));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("PYTHONIOENCODING", "utf-8");
