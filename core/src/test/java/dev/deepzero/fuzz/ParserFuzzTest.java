@@ -10,6 +10,7 @@ import dev.deepzero.inference.ModelMetadata;
 import dev.deepzero.io.Json;
 import dev.deepzero.io.ModelFile;
 import dev.deepzero.io.SafeTensors;
+import dev.deepzero.tensor.Limits;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -129,12 +130,30 @@ class ParserFuzzTest {
         () -> IdxReader.read(new ByteArrayInputStream(bytes), name, IdxReader.ANY_RANK));
   }
 
-  /** A PNG or JPEG file through the image reader that training, {@code predict} and {@code detect} use. */
+  /**
+   * A PNG or JPEG file through the image reader that training, {@code predict} and {@code detect} use, with the
+   * pixel limit lowered to {@value #FUZZ_MAX_IMAGE_PIXELS}: at the default 64 megapixels a legal image needs
+   * hundreds of MB to decode, more than {@link Documented#MAX_ALLOCATED_BYTES}; at the lowered limit that bound
+   * checks that decoding never allocates more than the header's declared size allows (a 122-byte PNG declaring
+   * 3,211,270 x 5 pixels allocated 73 MB at the default limit, legally).
+   */
   @FuzzTest
   void image(byte[] input) {
     Path path = write("image.png", input);
-    Documented.parse(path, () -> Images.load(path, 3, 28, 28));
+    String previous = System.setProperty(Limits.MAX_IMAGE_PIXELS_PROPERTY, Long.toString(FUZZ_MAX_IMAGE_PIXELS));
+    try {
+      Documented.parse(path, () -> Images.load(path, 3, 28, 28));
+    } finally {
+      if (previous == null) {
+        System.clearProperty(Limits.MAX_IMAGE_PIXELS_PROPERTY);
+      } else {
+        System.setProperty(Limits.MAX_IMAGE_PIXELS_PROPERTY, previous);
+      }
+    }
   }
+
+  /** The image target's pixel limit: 2 megapixels decode in well under the 64 MB a call may allocate. */
+  private static final long FUZZ_MAX_IMAGE_PIXELS = 2_000_000;
 
   /** A Pascal VOC annotation. */
   @FuzzTest
