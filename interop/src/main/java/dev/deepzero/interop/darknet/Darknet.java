@@ -19,6 +19,7 @@ import dev.deepzero.nn.layers.Relu;
 import dev.deepzero.nn.layers.Sigmoid;
 import dev.deepzero.nn.layers.Tanh;
 import dev.deepzero.nn.layers.YoloActivation;
+import dev.deepzero.tensor.Limits;
 import dev.deepzero.tensor.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -181,6 +182,7 @@ public final class Darknet {
           int size = s.intOption("size", 1);
           int stride = s.intOption("stride", 1);
           int padding = s.intOption("pad", 0) != 0 ? size / 2 : s.intOption("padding", 0);
+          checkRoom(s, weights, (long) filters * c * size * size);
           Conv2d conv = new Conv2d(c, filters, size, stride, padding, rng);
           boolean bn = s.intOption("batch_normalize", 0) != 0;
           layers.add(conv);
@@ -229,6 +231,7 @@ public final class Darknet {
             flat = true;
           }
           int out = s.intOption("output", 1);
+          checkRoom(s, weights, (long) out * in);
           Linear linear = new Linear(in, out, rng);
           boolean bn = s.intOption("batch_normalize", 0) != 0;
           layers.add(linear);
@@ -322,6 +325,23 @@ public final class Darknet {
   }
 
   /** A {@code .weights} file: its header, then floats handed out in order. */
+  /**
+   * Refuses a layer of {@code elements} weights before it is built: past the per-tensor limit, past the floats
+   * left in the weights file, or (with no weights file) past the heap. A cfg of a few bytes can declare a layer of
+   * gigabytes, and building it first would draw all of those random weights.
+   */
+  private static void checkRoom(Section s, Weights weights, long elements) {
+    if (elements > Limits.maxTensorElements()) {
+      throw s.error("a layer of " + elements + " weights is more than the limit of " + Limits.maxTensorElements()
+          + " per tensor; " + Limits.howToRaise(Limits.MAX_TENSOR_ELEMENTS_PROPERTY));
+    }
+    if (weights != null) {
+      weights.requireAvailable(elements);
+    } else {
+      Limits.requireHeap(elements * Float.BYTES, "building a layer of " + elements + " weights");
+    }
+  }
+
   private static final class Weights {
     private final Path file;
     private final ByteBuffer buf;
@@ -352,6 +372,14 @@ public final class Darknet {
 
     boolean transposed() {
       return transposed;
+    }
+
+    /** Refuses, before anything is allocated, a layer needing more floats than the file has left. */
+    void requireAvailable(long count) {
+      if (buf.remaining() < count * Float.BYTES) {
+        throw new IllegalArgumentException(file + ": ends at byte " + buf.limit() + " but the cfg needs at least "
+            + count + " more floats from byte " + buf.position());
+      }
     }
 
     float[] next(int count) {

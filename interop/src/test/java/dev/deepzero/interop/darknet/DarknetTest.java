@@ -183,6 +183,18 @@ class DarknetTest {
     assertCfgError(net + "[convolutional]\nfilters=2\nactivation=swish\n", "activation 'swish' not supported");
   }
 
+  @Test
+  void aFewBytesDeclaringHugeLayersAreRefusedBeforeAnyIsBuilt() throws Exception {
+    String net = "[net]\nheight=8\nwidth=8\nchannels=1\n\n";
+    // 30 million x 64 weights (7.7 GB): past the per-tensor limit, refused from the cfg alone.
+    assertCfgError(net + "[connected]\noutput=30000000\nactivation=linear\n", "more than the limit");
+    // 3 million x 64 (768 MB) against a 100-byte weights file: refused before the layer is drawn.
+    Path cfg = Files.writeString(dir.resolve("big.cfg"), net + "[connected]\noutput=3000000\nactivation=linear\n");
+    Path weights = Files.write(dir.resolve("tiny.weights"), new byte[100]);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Darknet.read(cfg, weights));
+    assertTrue(e.getMessage().contains("needs at least 192000000 more floats"), e.getMessage());
+  }
+
   private void assertCfgError(String cfg, String fragment) throws IOException {
     Path file = dir.resolve("bad.cfg");
     Files.writeString(file, cfg);
