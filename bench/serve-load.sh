@@ -122,12 +122,31 @@ for model in cnn det; do
 done
 
 if [ "$soak" -gt 0 ]; then
+  # Growth is judged on the live heap, not only on the resident size: the JVM grows its heap (up to the
+  # launcher's -Xmx2g) while the load settles and rarely gives it back, so VmRSS rises once and then plateaus,
+  # whereas a leak shows as live heap (used after a full GC) that keeps rising from one sample to the next.
+  jcmd_bin="$(dirname "$java_bin")/jcmd"
+  live_mb() { "$jcmd_bin" "$server_pid" GC.run >/dev/null 2>&1 || true
+    "$jcmd_bin" "$server_pid" GC.heap_info 2>/dev/null | awk '/total/ && /used/ {  # the young and old generations
+      for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); kb += v } }
+      END { printf "%.1f", kb / 1024 }'; }
   start_server 8 0 soak
   load cnn "$cnn_png" 8 10 >/dev/null
-  before=$(rss_kb)
-  read -r rps p50 p99 non2xx errors < <(load cnn "$cnn_png" 8 "$soak")
-  after=$(rss_kb)
+  before=$(rss_kb) live_before=$(live_mb)
+  echo "# soak samples (s, VmRSS MB, live heap after full GC MB): 0 $((before / 1024)) $live_before" | tee -a "$results"
+  load cnn "$cnn_png" 8 "$soak" >"$work/soak.txt" &
+  load_pid=$!
+  step=$(( soak / 5 > 0 ? soak / 5 : 1 ))
+  for t in $(seq "$step" "$step" $(( soak - 1 ))); do
+    sleep "$step"
+    echo "#   $t $(( $(rss_kb) / 1024 )) $(live_mb)" | tee -a "$results"
+  done
+  wait "$load_pid"
+  read -r rps p50 p99 non2xx errors <"$work/soak.txt"
+  after=$(rss_kb) live_after=$(live_mb)
+  echo "#   $soak $((after / 1024)) $live_after" | tee -a "$results"
   stop_server
   echo "# soak: cnn, batch 8, 8 connections, ${soak}s: $rps req/s, p50 $p50, p99 $p99, non-2xx $non2xx," \
-    "socket errors $errors; VmRSS $((before / 1024)) MB before, $((after / 1024)) MB after" | tee -a "$results"
+    "socket errors $errors; VmRSS $((before / 1024)) MB before, $((after / 1024)) MB after; live heap" \
+    "$live_before MB before, $live_after MB after" | tee -a "$results"
 fi
