@@ -23,9 +23,10 @@ public final class Gemm {
   // Below this many multiply-adds a product stays on the caller: waking a worker costs tens of microseconds.
   private static final long PARALLEL_MIN_MACS = 1L << 20;
   // Chunks of a product are cut at multiples of these many rows / columns: multiples of every register-tile
-  // height (4, 6, 8) and width (16, 32, 64 floats) in use, so that no chunk adds an extra partial tile.
+  // height (3, 6) and width (2 or 3 vectors of 4, 8 or 16 floats: 8 to 48) in use, so that no chunk adds an extra
+  // partial tile.
   private static final int ROW_GRAIN = 48;
-  private static final int COLUMN_GRAIN = 64;
+  private static final int COLUMN_GRAIN = 96;
   // Depth of each partial product when a product is split along k: a multiple of the kernels' depth blocks.
   private static final int DEPTH_CHUNK = 4096;
 

@@ -10,8 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * the Vector API: the GEMM engine, apart from the elementwise kernels.
  *
  * <p>{@link #sgemm} is blocked in the manner of BLIS / GotoBLAS: {@code op(B)} is packed into zero-padded
- * panels {@link #NR} columns wide and {@link #KC} deep, {@code op(A)} into panels {@link #MR} rows high when it
- * is reused across several B panels, and an {@code MR × NR} register tile accumulates with fused multiply-adds.
+ * panels {@link #NR} columns wide and {@link #KC} deep, {@code op(A)} into a row-major {@link #MC} x {@link #KC}
+ * block when several B panels reuse it, and an {@code MR × NR} register tile, its shape chosen from the vector
+ * register count, accumulates with fused multiply-adds.
  * Packing reads either stored layout, so all four transpose combinations run the same inner loop. Every element
  * of C gets the same arithmetic on every path (packed or not, any sub-matrix): each block of {@code KC}
  * consecutive {@code p} is summed with fused multiply-adds in increasing {@code p} into an accumulator that
@@ -29,16 +30,30 @@ final class PanamaGemm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int VL = S.length();
 
-  /** Rows of the register tile: {@code MR × 2} accumulators, plus two B vectors and a broadcast, fit 32 registers. */
-  static final int MR = 6;
-  /** Columns of the register tile and width of a packed B panel. */
-  static final int NR = 2 * VL;
+  /**
+   * Vector registers the JIT can allocate: 32 with AVX-512 (zmm0-31), taken to be 16 otherwise (AVX2's ymm0-15;
+   * also what C2 uses on an AVX-512 machine run with {@code -XX:UseAVX=2}, which is how a 256-bit cap is set).
+   */
+  static final int REGISTERS = VL >= 16 ? 32 : 16;
+  /**
+   * The register tile is chosen from the register count. C2 issues every broadcast of A ahead of the fused
+   * multiply-adds of an iteration, so a tile of {@code MR} rows by {@code V} vectors needs {@code MR·V}
+   * accumulators, {@code V} vectors of B and {@code MR} broadcasts live at once; one register more and an
+   * accumulator is spilled, and every iteration then waits on a store and a reload (6 x 2 on 16 registers: 17
+   * live, half the speed). So on 16 registers the tile is 3 x 3 vectors (15 live, 9 multiply-adds per 6 loads);
+   * on 32 it is 6 x 2 (20 live, 12 per 8 loads), the tile measured on AVX-512 before this rule.
+   */
+  static final boolean WIDE_TILE = REGISTERS == 16;
+  /** Rows of the register tile. */
+  static final int MR = WIDE_TILE ? 3 : 6;
+  /** Columns of the register tile and width of a packed B panel: 3 or 2 vectors. */
+  static final int NR = (WIDE_TILE ? 3 : 2) * VL;
   /** Depth of a packed block: one {@code KC × NR} B panel stays in L1 while A panels stream past it. */
   static final int KC = 256;
   /** Rows of a packed A block, sized for L2. A multiple of {@link #MR}. */
   static final int MC = 144;
-  /** Columns of a packed B block. A multiple of {@link #NR}. */
-  static final int NC = 2048;
+  /** Columns of a packed B block: a multiple of {@link #NR} for 2 or 3 vectors of 4, 8 or 16 lanes. */
+  static final int NC = 2016;
   // Masked loads and stores compile to single instructions from JDK 18 on; JDK 17 runs them about ten times
   // slower than a scalar loop over the same lanes (measured on AVX-512), so there the tails are scalar.
   private static final boolean MASKED_TAILS = Runtime.version().feature() >= 18;
@@ -100,7 +115,9 @@ final class PanamaGemm {
       float[] b, int bOff, int bRs, int bCs, boolean accumulate, float[] c, int cOff, int ldc) {
     Buffers buf = BUFFERS.get();
     // Packing A pays for itself only when enough B panels reuse it (measured: not for n = 2 NR, yes for 32 NR).
-    boolean packA = n > 4 * NR;
+    // A stored [k, m] is always packed: the register tile reads each row of A at unit stride, so that the JIT can
+    // prove every index in range before the loop instead of checking each load.
+    boolean packA = n > 4 * NR || aCs != 1;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
@@ -113,17 +130,16 @@ final class PanamaGemm {
           if (packA) {
             packA(a, aBase, aRs, aCs, mc, kc, buf.packedA);
           }
+          float[] blockA = packA ? buf.packedA : a;
+          int rowStride = packA ? kc : aRs;
           for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
             int bp = jr * kc;
             for (int ir = 0; ir < mc; ir += MR) {
               int rows = Math.min(MR, mc - ir);
               int ci = cOff + (ic + ir) * ldc + jc + jr;
-              float[] tileA = packA ? buf.packedA : a;
               int ai = packA ? ir * kc : aBase + ir * aRs;
-              int rs = packA ? 1 : aRs;
-              int cs = packA ? MR : aCs;
-              tile(rows, kc, tileA, ai, rs, cs, buf.packedB, bp, buf.sums);
+              tile(rows, cols, kc, blockA, ai, rowStride, buf.packedB, bp, buf.sums);
               addTile(rows, cols, buf.sums, add, c, ci, ldc);
             }
           }
@@ -177,11 +193,15 @@ final class PanamaGemm {
    * stored row (a panel column) contiguously.
    */
   private static void packTransposed(float[] b, int src, int ld, int kc, int cols, float[] dst, int panel) {
-    int blockCols = TRANSPOSE_IN_REGISTERS && kc >= TRANSPOSE_MIN_DEPTH ? cols - cols % 16 : 0;
-    int blockDepth = blockCols > 0 ? kc - kc % 16 : 0;
-    for (int jj = 0; jj < blockCols; jj += 16) {
-      for (int p = 0; p < blockDepth; p += 16) {
-        transpose16(b, src + jj * ld + p, ld, dst, panel + p * NR + jj);
+    int blockCols = TRANSPOSE_BLOCK > 0 && kc >= TRANSPOSE_MIN_DEPTH ? cols - cols % TRANSPOSE_BLOCK : 0;
+    int blockDepth = blockCols > 0 ? kc - kc % TRANSPOSE_BLOCK : 0;
+    for (int jj = 0; jj < blockCols; jj += TRANSPOSE_BLOCK) {
+      for (int p = 0; p < blockDepth; p += TRANSPOSE_BLOCK) {
+        if (TRANSPOSE_BLOCK == 16) {
+          transpose16(b, src + jj * ld + p, ld, dst, panel + p * NR + jj);
+        } else {
+          transpose8(b, src + jj * ld + p, ld, dst, panel + p * NR + jj);
+        }
       }
     }
     for (int jj = 0; jj < NR; jj++) {
@@ -199,46 +219,57 @@ final class PanamaGemm {
     }
   }
 
-  // 16 x 16 transposes in registers, for 16-lane vectors (AVX-512; narrower vectors keep the scalar loop): stage
-  // d (8, 4, 2, 1) swaps, in every pair of rows (i, i + d) with i & d == 0, the lanes l & d != 0 of row i with the
-  // lanes l & d == 0 of row i + d. Constant shuffles and masks compile to one permute and one blend each. About
-  // 0.3 instructions per element against two (a load and a store) for the scalar loop: Linear's forward product
-  // (B = W stored [out, in]) at 100 x 100 x 4320 went from 98 to 118 GFLOP/s on one thread, 106 to 144 on two.
-  private static final boolean TRANSPOSE_IN_REGISTERS = VL == 16;
+  // VL x VL transposes in registers, for 16-lane (AVX-512) and 8-lane (AVX2) vectors; other widths keep the
+  // scalar loop. Stage d (8, 4, 2, 1; from 4 for 8 lanes) swaps, in every pair of rows (i, i + d) with i & d == 0,
+  // the lanes l & d != 0 of row i with the lanes l & d == 0 of row i + d. Constant shuffles and masks compile to
+  // one permute and one blend each. About 0.3 instructions per element against two (a load and a store) for the
+  // scalar loop: Linear's forward product (B = W stored [out, in]) at 100 x 100 x 4320 went from 98 to 118
+  // GFLOP/s on one thread, 106 to 144 on two (AVX-512).
+  private static final int TRANSPOSE_BLOCK = VL == 16 || VL == 8 ? VL : 0;
   private static final VectorSpecies<Float> S16 = FloatVector.SPECIES_512;
+  private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
   // Panels shallower than this stay scalar: a call or two of transpose16 per GEMM (a convolution's small
   // weight matrix) would run it in its slow, not yet compiled form for thousands of steps (measured: 8% off
   // the articles' conv forward product).
   private static final int TRANSPOSE_MIN_DEPTH = 64;
-  private static final VectorShuffle<Float> UP8 = up(8);
-  private static final VectorShuffle<Float> UP4 = up(4);
-  private static final VectorShuffle<Float> UP2 = up(2);
-  private static final VectorShuffle<Float> UP1 = up(1);
-  private static final VectorShuffle<Float> DOWN8 = down(8);
-  private static final VectorShuffle<Float> DOWN4 = down(4);
-  private static final VectorShuffle<Float> DOWN2 = down(2);
-  private static final VectorShuffle<Float> DOWN1 = down(1);
-  private static final VectorMask<Float> HIGH8 = high(8);
-  private static final VectorMask<Float> HIGH4 = high(4);
-  private static final VectorMask<Float> HIGH2 = high(2);
-  private static final VectorMask<Float> HIGH1 = high(1);
+  private static final VectorShuffle<Float> UP8 = up(S16, 8);
+  private static final VectorShuffle<Float> UP4 = up(S16, 4);
+  private static final VectorShuffle<Float> UP2 = up(S16, 2);
+  private static final VectorShuffle<Float> UP1 = up(S16, 1);
+  private static final VectorShuffle<Float> DOWN8 = down(S16, 8);
+  private static final VectorShuffle<Float> DOWN4 = down(S16, 4);
+  private static final VectorShuffle<Float> DOWN2 = down(S16, 2);
+  private static final VectorShuffle<Float> DOWN1 = down(S16, 1);
+  private static final VectorMask<Float> HIGH8 = high(S16, 8);
+  private static final VectorMask<Float> HIGH4 = high(S16, 4);
+  private static final VectorMask<Float> HIGH2 = high(S16, 2);
+  private static final VectorMask<Float> HIGH1 = high(S16, 1);
+  private static final VectorShuffle<Float> UP4_8 = up(S8, 4);
+  private static final VectorShuffle<Float> UP2_8 = up(S8, 2);
+  private static final VectorShuffle<Float> UP1_8 = up(S8, 1);
+  private static final VectorShuffle<Float> DOWN4_8 = down(S8, 4);
+  private static final VectorShuffle<Float> DOWN2_8 = down(S8, 2);
+  private static final VectorShuffle<Float> DOWN1_8 = down(S8, 1);
+  private static final VectorMask<Float> HIGH4_8 = high(S8, 4);
+  private static final VectorMask<Float> HIGH2_8 = high(S8, 2);
+  private static final VectorMask<Float> HIGH1_8 = high(S8, 1);
 
   // Lane l of the result takes lane l - d when l & d != 0.
-  private static VectorShuffle<Float> up(int d) {
-    return VectorShuffle.fromOp(S16, l -> (l & d) != 0 ? l - d : l);
+  private static VectorShuffle<Float> up(VectorSpecies<Float> species, int d) {
+    return VectorShuffle.fromOp(species, l -> (l & d) != 0 ? l - d : l);
   }
 
   // Lane l of the result takes lane l + d when l & d == 0.
-  private static VectorShuffle<Float> down(int d) {
-    return VectorShuffle.fromOp(S16, l -> (l & d) == 0 ? l + d : l);
+  private static VectorShuffle<Float> down(VectorSpecies<Float> species, int d) {
+    return VectorShuffle.fromOp(species, l -> (l & d) == 0 ? l + d : l);
   }
 
-  private static VectorMask<Float> high(int d) {
-    boolean[] bits = new boolean[16];
-    for (int l = 0; l < 16; l++) {
+  private static VectorMask<Float> high(VectorSpecies<Float> species, int d) {
+    boolean[] bits = new boolean[species.length()];
+    for (int l = 0; l < bits.length; l++) {
       bits[l] = (l & d) != 0;
     }
-    return VectorMask.fromArray(S16, bits, 0);
+    return VectorMask.fromArray(species, bits, 0);
   }
 
   /** {@code dst[to + q * NR + i] = b[src + i * ld + q]} for {@code i, q < 16}. */
@@ -314,51 +345,136 @@ final class PanamaGemm {
     r15.intoArray(dst, to + 15 * NR);
   }
 
+  /** {@code dst[to + q * NR + i] = b[src + i * ld + q]} for {@code i, q < 8}: {@link #transpose16}'s stages 4, 2, 1. */
+  private static void transpose8(float[] b, int src, int ld, float[] dst, int to) {
+    FloatVector r0 = FloatVector.fromArray(S8, b, src);
+    FloatVector r1 = FloatVector.fromArray(S8, b, src + ld);
+    FloatVector r2 = FloatVector.fromArray(S8, b, src + 2 * ld);
+    FloatVector r3 = FloatVector.fromArray(S8, b, src + 3 * ld);
+    FloatVector r4 = FloatVector.fromArray(S8, b, src + 4 * ld);
+    FloatVector r5 = FloatVector.fromArray(S8, b, src + 5 * ld);
+    FloatVector r6 = FloatVector.fromArray(S8, b, src + 6 * ld);
+    FloatVector r7 = FloatVector.fromArray(S8, b, src + 7 * ld);
+    FloatVector t;
+    // d = 4
+    t = r0.blend(r4.rearrange(UP4_8), HIGH4_8); r4 = r0.rearrange(DOWN4_8).blend(r4, HIGH4_8); r0 = t;
+    t = r1.blend(r5.rearrange(UP4_8), HIGH4_8); r5 = r1.rearrange(DOWN4_8).blend(r5, HIGH4_8); r1 = t;
+    t = r2.blend(r6.rearrange(UP4_8), HIGH4_8); r6 = r2.rearrange(DOWN4_8).blend(r6, HIGH4_8); r2 = t;
+    t = r3.blend(r7.rearrange(UP4_8), HIGH4_8); r7 = r3.rearrange(DOWN4_8).blend(r7, HIGH4_8); r3 = t;
+    // d = 2
+    t = r0.blend(r2.rearrange(UP2_8), HIGH2_8); r2 = r0.rearrange(DOWN2_8).blend(r2, HIGH2_8); r0 = t;
+    t = r1.blend(r3.rearrange(UP2_8), HIGH2_8); r3 = r1.rearrange(DOWN2_8).blend(r3, HIGH2_8); r1 = t;
+    t = r4.blend(r6.rearrange(UP2_8), HIGH2_8); r6 = r4.rearrange(DOWN2_8).blend(r6, HIGH2_8); r4 = t;
+    t = r5.blend(r7.rearrange(UP2_8), HIGH2_8); r7 = r5.rearrange(DOWN2_8).blend(r7, HIGH2_8); r5 = t;
+    // d = 1
+    t = r0.blend(r1.rearrange(UP1_8), HIGH1_8); r1 = r0.rearrange(DOWN1_8).blend(r1, HIGH1_8); r0 = t;
+    t = r2.blend(r3.rearrange(UP1_8), HIGH1_8); r3 = r2.rearrange(DOWN1_8).blend(r3, HIGH1_8); r2 = t;
+    t = r4.blend(r5.rearrange(UP1_8), HIGH1_8); r5 = r4.rearrange(DOWN1_8).blend(r5, HIGH1_8); r4 = t;
+    t = r6.blend(r7.rearrange(UP1_8), HIGH1_8); r7 = r6.rearrange(DOWN1_8).blend(r7, HIGH1_8); r6 = t;
+    r0.intoArray(dst, to);
+    r1.intoArray(dst, to + NR);
+    r2.intoArray(dst, to + 2 * NR);
+    r3.intoArray(dst, to + 3 * NR);
+    r4.intoArray(dst, to + 4 * NR);
+    r5.intoArray(dst, to + 5 * NR);
+    r6.intoArray(dst, to + 6 * NR);
+    r7.intoArray(dst, to + 7 * NR);
+  }
+
   /**
-   * Packs {@code op(A)[0, mc) × [0, kc)} into panels of {@link #MR} rows: panel {@code q} holds element
-   * {@code (r, p)} at {@code q * MR * kc + p * MR + r}. Rows past {@code mc} in the last panel are not written.
+   * Copies {@code op(A)[0, mc) × [0, kc)} row-major into {@code dst}: element {@code (i, p)} at {@code i * kc + p}.
+   * Each row is then contiguous, as the register tile reads it; the tile's rows are {@code kc} apart.
    */
   private static void packA(float[] a, int base, int rs, int cs, int mc, int kc, float[] dst) {
-    for (int i0 = 0; i0 < mc; i0 += MR) {
-      int rows = Math.min(MR, mc - i0);
-      int panel = i0 * kc;
-      if (cs == 1) {
-        // A stored [m, k]: walk each stored row contiguously.
-        for (int r = 0; r < rows; r++) {
-          int src = base + (i0 + r) * rs;
-          for (int p = 0; p < kc; p++) {
-            dst[panel + p * MR + r] = a[src + p];
-          }
-        }
-      } else {
-        // A stored [k, m]: the panel's rows sit side by side in each stored row.
-        for (int p = 0; p < kc; p++) {
-          int src = base + p * cs + i0 * rs;
-          int to = panel + p * MR;
-          for (int r = 0; r < rows; r++) {
-            dst[to + r] = a[src + r * rs];
-          }
+    if (cs == 1) {
+      for (int i = 0; i < mc; i++) {
+        System.arraycopy(a, base + i * rs, dst, i * kc, kc);
+      }
+    } else {
+      // A stored [k, m]: a transpose, reading each stored row (one p, consecutive i) contiguously.
+      for (int p = 0; p < kc; p++) {
+        int src = base + p * cs;
+        for (int i = 0; i < mc; i++) {
+          dst[i * kc + p] = a[src + i * rs];
         }
       }
     }
   }
 
   /**
-   * Block sums of a register tile, {@code rows <= MR} by {@code NR}, into {@code sums}: B packed, A at any strides.
-   * A short tile (the last rows of C) runs the full tile with its missing rows reading the last real row again:
-   * their sums are never stored, and one 6-row pass beats a 1-row pass per row, each reloading all of B.
+   * Block sums of a register tile, {@code rows <= MR} by {@code cols <= NR}, into {@code sums}: B packed, row
+   * {@code r} of A at {@code a[ai + r * rowStride + p]}. A short tile (the last rows of C) runs the full tile with
+   * its missing rows reading the last real row again: their sums are never stored, and one pass of the full
+   * tile beats a pass per row, each reloading all of B. With 6 x 2 tiles, a narrow tile (the last columns of C,
+   * at most one vector) runs the half-width kernel, which would otherwise spend half its multiply-adds on the
+   * panel's zero padding; a 3-row kernel one vector wide is bound by the multiply-add latency (3 chains), no
+   * faster than the full 3 x 3 tile.
    */
-  private static void tile(int rows, int kc, float[] a, int ai, int rs, int cs, float[] bp, int bi, float[] sums) {
+  private static void tile(int rows, int cols, int kc, float[] a, int ai, int rowStride, float[] bp, int bi,
+      float[] sums) {
     int last = rows - 1;
-    tile6(kc, a, ai, ai + Math.min(1, last) * rs, ai + Math.min(2, last) * rs, ai + Math.min(3, last) * rs,
-        ai + Math.min(4, last) * rs, ai + Math.min(5, last) * rs, cs, bp, bi, sums);
+    int a1 = ai + Math.min(1, last) * rowStride;
+    int a2 = ai + Math.min(2, last) * rowStride;
+    if (WIDE_TILE) {
+      tile3x3(kc, a, ai, a1, a2, bp, bi, sums);
+      return;
+    }
+    int a3 = ai + Math.min(3, last) * rowStride;
+    int a4 = ai + Math.min(4, last) * rowStride;
+    int a5 = ai + Math.min(5, last) * rowStride;
+    if (cols <= VL) {
+      tile6x1(kc, a, ai, a1, a2, a3, a4, a5, bp, bi, sums);
+    } else {
+      tile6x2(kc, a, ai, a1, a2, a3, a4, a5, bp, bi, sums);
+    }
   }
 
-  // The accumulators stay in registers through the p loop and leave through one array store each: a vector
-  // passed to a method that the JIT does not inline (as cold call sites after the loop are not) is boxed. The
-  // method is kept small on purpose: a larger one (C update and masked stores inline) made C1's tier-3 compile
-  // fail with "out of virtual registers", which can leave it in slow tier-2 code for good.
-  private static void tile6(int kc, float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int cs,
+  // The kernels: accumulators stay in registers through the p loop and leave through one array store each (a
+  // vector passed to a method that the JIT does not inline, as cold call sites after the loop are not, is boxed).
+  // They are kept small on purpose: a larger one (C update and masked stores inline) made C1's tier-3 compile
+  // fail with "out of virtual registers", which can leave it in slow tier-2 code for good. Every index is linear
+  // in p with a constant factor (1 for A, NR for B): the JIT proves them in range once, before the loop.
+
+  private static void tile3x3(int kc, float[] a, int a0, int a1, int a2, float[] bp, int bi, float[] sums) {
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = c00;
+    FloatVector c02 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c12 = c00;
+    FloatVector c20 = c00;
+    FloatVector c21 = c00;
+    FloatVector c22 = c00;
+    for (int p = 0; p < kc; p++) {
+      int bo = bi + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bo + VL);
+      FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * VL);
+      FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      c02 = x.fma(b2, c02);
+      x = FloatVector.broadcast(S, a[a1 + p]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      c12 = x.fma(b2, c12);
+      x = FloatVector.broadcast(S, a[a2 + p]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      c22 = x.fma(b2, c22);
+    }
+    c00.intoArray(sums, 0);
+    c01.intoArray(sums, VL);
+    c02.intoArray(sums, 2 * VL);
+    c10.intoArray(sums, NR);
+    c11.intoArray(sums, NR + VL);
+    c12.intoArray(sums, NR + 2 * VL);
+    c20.intoArray(sums, 2 * NR);
+    c21.intoArray(sums, 2 * NR + VL);
+    c22.intoArray(sums, 2 * NR + 2 * VL);
+  }
+
+  private static void tile6x2(int kc, float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
       float[] bp, int bi, float[] sums) {
     FloatVector c00 = FloatVector.zero(S);
     FloatVector c01 = c00;
@@ -373,26 +489,25 @@ final class PanamaGemm {
     FloatVector c50 = c00;
     FloatVector c51 = c00;
     for (int p = 0; p < kc; p++) {
-      int o = p * cs;
       int bo = bi + p * NR;
       FloatVector b0 = FloatVector.fromArray(S, bp, bo);
       FloatVector b1 = FloatVector.fromArray(S, bp, bo + VL);
-      FloatVector x = FloatVector.broadcast(S, a[a0 + o]);
+      FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
       c00 = x.fma(b0, c00);
       c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(S, a[a1 + o]);
+      x = FloatVector.broadcast(S, a[a1 + p]);
       c10 = x.fma(b0, c10);
       c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(S, a[a2 + o]);
+      x = FloatVector.broadcast(S, a[a2 + p]);
       c20 = x.fma(b0, c20);
       c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(S, a[a3 + o]);
+      x = FloatVector.broadcast(S, a[a3 + p]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
-      x = FloatVector.broadcast(S, a[a4 + o]);
+      x = FloatVector.broadcast(S, a[a4 + p]);
       c40 = x.fma(b0, c40);
       c41 = x.fma(b1, c41);
-      x = FloatVector.broadcast(S, a[a5 + o]);
+      x = FloatVector.broadcast(S, a[a5 + p]);
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
     }
@@ -408,6 +523,32 @@ final class PanamaGemm {
     c41.intoArray(sums, 4 * NR + VL);
     c50.intoArray(sums, 5 * NR);
     c51.intoArray(sums, 5 * NR + VL);
+  }
+
+  /** {@link #tile6x2} for the first {@code VL} columns of the panel only: sums of the rest are not written. */
+  private static void tile6x1(int kc, float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
+      float[] bp, int bi, float[] sums) {
+    FloatVector c0 = FloatVector.zero(S);
+    FloatVector c1 = c0;
+    FloatVector c2 = c0;
+    FloatVector c3 = c0;
+    FloatVector c4 = c0;
+    FloatVector c5 = c0;
+    for (int p = 0; p < kc; p++) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi + p * NR);
+      c0 = FloatVector.broadcast(S, a[a0 + p]).fma(b0, c0);
+      c1 = FloatVector.broadcast(S, a[a1 + p]).fma(b0, c1);
+      c2 = FloatVector.broadcast(S, a[a2 + p]).fma(b0, c2);
+      c3 = FloatVector.broadcast(S, a[a3 + p]).fma(b0, c3);
+      c4 = FloatVector.broadcast(S, a[a4 + p]).fma(b0, c4);
+      c5 = FloatVector.broadcast(S, a[a5 + p]).fma(b0, c5);
+    }
+    c0.intoArray(sums, 0);
+    c1.intoArray(sums, NR);
+    c2.intoArray(sums, 2 * NR);
+    c3.intoArray(sums, 3 * NR);
+    c4.intoArray(sums, 4 * NR);
+    c5.intoArray(sums, 5 * NR);
   }
 
   /** {@code C = sums} or {@code C += sums} over a {@code rows × cols} tile. */
