@@ -46,6 +46,30 @@ public interface Layer {
   }
 
   /**
+   * Inference fusion: how many of the layers that directly follow this one in a container (a prefix of {@code
+   * following}) it can apply itself in {@link #predictAbsorbing}, with a result equal to the bit to running them
+   * one by one in {@link Mode#EVAL}. {@code Conv2d} absorbs a following {@code BatchNorm} and a (Leaky) ReLU after
+   * it, saving a pass over the output for each. The default is 0: none.
+   *
+   * @param following the layers after this one, in order; Not modified
+   */
+  default int predictAbsorbs(List<Layer> following) {
+    return 0;
+  }
+
+  /**
+   * The eval-mode output of this layer followed by {@code absorbed} (as {@link #predictAbsorbs} allowed),
+   * leaving, like {@link #predict}, no cache for a backward pass.
+   *
+   * @param input Not modified
+   * @param absorbed the first {@link #predictAbsorbs} layers of {@code following}
+   * @throws UnsupportedOperationException if this layer absorbs none
+   */
+  default Tensor predictAbsorbing(Tensor input, List<Layer> absorbed) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " absorbs no following layers");
+  }
+
+  /**
    * Whether, in {@link Mode#EVAL}, each sample's output depends on that sample alone, so that a batch run in
    * slices gives the same result. True by default, as for every built-in layer (BatchNorm normalises with its
    * running statistics and Dropout passes through in eval mode); a layer that mixes the samples of a batch in

@@ -59,6 +59,56 @@ public final class Convolution {
    * @return {@code [N, F, OH, OW]}, from {@link Tensor#empty}
    */
   public static Tensor forward(Tensor x, Tensor weight, Tensor bias, Im2Col.Geometry g) {
+    return forward(x, weight, bias, g, null);
+  }
+
+  /**
+   * What inference applies to each output plane right after its product, while it is still in cache, in place
+   * of the eval-mode BatchNorm and activation layers that follow the convolution (each a pass over the whole
+   * output): {@code v = y + b_f}, then with a norm {@code v = γ_f·((v - μ_f)·invStd_f) + β_f}, then with an
+   * activation {@code v = v > 0 ? v : slope·v}. These are the float operations of {@link ChannelNorm#normalize}
+   * and of the Leaky ReLU kernels, in their order, so the result is the same to the bit as running the layers
+   * one by one.
+   *
+   * @param mean μ per output channel, or null for no norm (then {@code invStd}, {@code gamma}, {@code beta} too)
+   * @param activate whether the Leaky ReLU (ReLU for slope 0) follows
+   */
+  public record Epilogue(float[] mean, float[] invStd, float[] gamma, float[] beta, boolean activate,
+      float slope) {
+
+    // One loop per step, each over a plane still in cache: plain arithmetic loops the JIT vectorises, and the
+    // activation through the vector kernel (one loop with the branches inside ran scalar, and mispredicted on
+    // the signs: slower than the separate layers).
+    void apply(float[] y, int from, int to, int channel, float bias) {
+      addBias(y, from, to, bias);
+      if (mean != null) {
+        float m = mean[channel];
+        float s = invStd[channel];
+        float g = gamma[channel];
+        float t = beta[channel];
+        for (int q = from; q < to; q++) {
+          y[q] = g * ((y[q] - m) * s) + t;
+        }
+      }
+      if (activate) {
+        KERNELS.leakyRelu(slope, y, from, y, from, to - from);
+      }
+    }
+  }
+
+  private static void addBias(float[] y, int from, int to, float bias) {
+    for (int q = from; q < to; q++) {
+      y[q] += bias;
+    }
+  }
+
+  /**
+   * {@link #forward(Tensor, Tensor, Tensor, Im2Col.Geometry)} followed by an {@link Epilogue} on each output
+   * plane (inference only: nothing is kept for a backward pass).
+   *
+   * @param epilogue or null for the bias alone
+   */
+  public static Tensor forward(Tensor x, Tensor weight, Tensor bias, Im2Col.Geometry g, Epilogue epilogue) {
     int n = x.dim(0);
     int outChannels = weight.dim(0);
     int rows = g.colRows();
@@ -70,6 +120,7 @@ public final class Convolution {
     float[] in = x.data();
     int group = imagesPerGroup(cols);
     int groups = (n + group - 1) / group;
+    boolean pointwise = g.isPointwise();
     // Groups of images are independent: each chunk unfolds and multiplies its own, so no element depends on
     // how the batch was split. A lone image's product goes straight into the output; a group's is copied there
     // image by image.
@@ -83,13 +134,20 @@ public final class Convolution {
       for (int first = fromGroup * group, end = Math.min(n, toGroup * group); first < end; first += group) {
         int images = Math.min(group, n - first);
         int width = images * cols;
-        for (int j = 0; j < images; j++) {
-          Im2Col.unfold(in, (first + j) * g.imageSize(), g, scratch, col + j * cols, width);
-        }
         int base = first * outChannels * cols;
         if (images == 1) {
-          KERNELS.sgemm(false, false, outChannels, cols, rows, w, 0, rows, scratch, col, cols, 0f, y, base, cols);
+          // A 1x1 convolution's columns are the image itself: multiplied in place.
+          float[] columns = pointwise ? in : scratch;
+          int columnsOff = pointwise ? first * g.imageSize() : col;
+          if (!pointwise) {
+            Im2Col.unfold(in, first * g.imageSize(), g, scratch, col, cols);
+          }
+          KERNELS.sgemm(false, false, outChannels, cols, rows, w, 0, rows, columns, columnsOff, cols, 0f, y, base,
+              cols);
         } else {
+          for (int j = 0; j < images; j++) {
+            Im2Col.unfold(in, (first + j) * g.imageSize(), g, scratch, col + j * cols, width);
+          }
           KERNELS.sgemm(false, false, outChannels, width, rows, w, 0, rows, scratch, col, width, 0f, scratch,
               product, width);
           for (int j = 0; j < images; j++) {
@@ -100,9 +158,12 @@ public final class Convolution {
           }
         }
         for (int plane = 0; plane < images * outChannels; plane++) {
-          float bf = b[plane % outChannels];
-          for (int q = base + plane * cols, stop = q + cols; q < stop; q++) {
-            y[q] += bf;
+          int f = plane % outChannels;
+          int from = base + plane * cols;
+          if (epilogue != null) {
+            epilogue.apply(y, from, from + cols, f, b[f]);
+          } else {
+            addBias(y, from, from + cols, b[f]);
           }
         }
       }
@@ -141,6 +202,7 @@ public final class Convolution {
     float[] partialW = Tensor.empty(blocks * wSize).data(); // each block zeroes its own partial
     double[] partialB = new double[blocks * outChannels];
     int group = imagesPerGroup(cols); // divides IMAGES_PER_BLOCK, so groups never straddle blocks
+    boolean pointwise = g.isPointwise();
     Parallel pool = Parallel.common();
     int colSize = rows * group * cols;
     int scratchSize = colSize + (group > 1 ? outChannels * group * cols : 0);
@@ -159,8 +221,14 @@ public final class Convolution {
             // A vector sum: one serial chain of double adds over every output pixel cost a third of backward.
             partialB[block * outChannels + plane % outChannels] += KERNELS.sum(go, base + plane * cols, cols);
           }
-          for (int j = 0; j < images; j++) {
-            Im2Col.unfold(in, (first + j) * g.imageSize(), g, scratch, col + j * cols, width);
+          // The group's columns as one matrix [C·KH·KW, width]: a lone image of a 1x1 convolution is its own.
+          boolean inPlace = pointwise && images == 1;
+          float[] columns = inPlace ? in : scratch;
+          int columnsOff = inPlace ? first * g.imageSize() : col;
+          if (!inPlace) {
+            for (int j = 0; j < images; j++) {
+              Im2Col.unfold(in, (first + j) * g.imageSize(), g, scratch, col + j * cols, width);
+            }
           }
           // The group's output gradient as one matrix [F, width]: a lone image's is in place, a group's is
           // gathered image by image.
@@ -180,13 +248,17 @@ public final class Convolution {
           // products read in place, where sgemm would spend as long packing a transposed col as multiplying;
           // with more, each row would be re-read too often, and sgemm's packed tiles win (3x on the detector).
           if (rows <= ROW_DOTS_MAX_ROWS) {
-            KERNELS.accumulateRowDots(outChannels, rows, width, gm, gOff, width, scratch, col, width, partialW,
-                block * wSize, rows);
+            KERNELS.accumulateRowDots(outChannels, rows, width, gm, gOff, width, columns, columnsOff, width,
+                partialW, block * wSize, rows);
           } else {
-            KERNELS.sgemm(false, true, outChannels, rows, width, gm, gOff, width, scratch, col, width, 1f,
+            KERNELS.sgemm(false, true, outChannels, rows, width, gm, gOff, width, columns, columnsOff, width, 1f,
                 partialW, block * wSize, rows);
           }
-          if (gi != null) {
+          if (gi != null && inPlace) {
+            // A 1x1 convolution's column gradient is the input gradient itself.
+            KERNELS.sgemm(true, false, rows, width, outChannels, w, 0, rows, gm, gOff, width, 0f, gi,
+                first * g.imageSize(), width);
+          } else if (gi != null) {
             // The columns are no longer needed: their memory takes the column gradient Wᵀ · g, folded back
             // image by image.
             KERNELS.sgemm(true, false, rows, width, outChannels, w, 0, rows, gm, gOff, width, 0f, scratch, col,

@@ -86,6 +86,14 @@ public final class Im2Col {
       return outHeight() * outWidth();
     }
 
+    /**
+     * Whether the column matrix of an image is the image itself, {@code [C, H·W]}: a 1x1 kernel, stride 1, no
+     * padding. Convolution then multiplies the input in place, with no unfold and no fold.
+     */
+    public boolean isPointwise() {
+      return kernelH == 1 && kernelW == 1 && strideH == 1 && strideW == 1 && padH == 0 && padW == 0;
+    }
+
     /** The elements of one input image: C·H·W. */
     public int imageSize() {
       return channels * height * width;

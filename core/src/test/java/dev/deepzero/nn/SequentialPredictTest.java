@@ -9,10 +9,12 @@ import dev.deepzero.nn.layers.BatchNorm;
 import dev.deepzero.nn.layers.Conv2d;
 import dev.deepzero.nn.layers.Dropout;
 import dev.deepzero.nn.layers.Flatten;
+import dev.deepzero.nn.layers.LeakyRelu;
 import dev.deepzero.nn.layers.Linear;
 import dev.deepzero.nn.layers.MaxPool2d;
 import dev.deepzero.nn.layers.Relu;
 import dev.deepzero.tensor.Tensor;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -93,5 +95,36 @@ class SequentialPredictTest {
 
     assertArrayEquals(net.forward(x, Mode.EVAL).data(), out.data());
     assertEquals(0.0, out.meanAll(), 1e-6);
+  }
+
+  /**
+   * predict runs each Conv2d with the BatchNorm and (Leaky) ReLU after it as one pass (Layer.predictAbsorbs):
+   * every combination gives the layer-by-layer eval output to the bit, including BatchNorm running statistics
+   * away from 0 and 1, a 1x1 convolution, a Leaky ReLU straight after a convolution, a BatchNorm with no
+   * activation, and a BatchNorm of another width (not absorbed: it would fail as in forward).
+   */
+  @Test
+  void fusedConvolutionsPredictTheSameBitsAsLayerByLayer() {
+    SplittableRandom rng = new SplittableRandom(9);
+    Sequential net = new Sequential(
+        new Conv2d(3, 8, 3, 1, 1, rng), new BatchNorm(8), new LeakyRelu(0.1f),
+        new Conv2d(8, 6, 1, 1, 0, rng), new BatchNorm(6), new Relu(),
+        new Conv2d(6, 5, 3, 2, 1, rng), new LeakyRelu(0.2f),
+        new Conv2d(5, 4, 3, 1, 1, rng), new BatchNorm(4),
+        new Conv2d(4, 4, 1, 1, 0, rng), new Flatten(), new Linear(4 * 8 * 8, 3, rng));
+    for (int step = 0; step < 3; step++) { // running statistics away from their initial 0 and 1
+      net.forward(Tensor.uniform(rng, -1f, 3f, 6, 3, 16, 16), Mode.TRAIN);
+    }
+    List<Layer> layers = net.layers();
+    int[] absorbedAfter = new int[layers.size()];
+    for (int i = 0; i < layers.size(); i++) {
+      absorbedAfter[i] = layers.get(i).predictAbsorbs(layers.subList(i + 1, layers.size()));
+    }
+    assertArrayEquals(new int[] {2, 0, 0, 2, 0, 0, 1, 0, 1, 0, 0, 0, 0}, absorbedAfter);
+    assertEquals(0, new Conv2d(3, 8, 3, rng).predictAbsorbs(List.of(new BatchNorm(7), new Relu())));
+    for (int batch : new int[] {1, 5}) {
+      Tensor x = Tensor.uniform(rng, -1f, 1f, batch, 3, 16, 16);
+      assertArrayEquals(net.forward(x, Mode.EVAL).data(), net.predict(x).data(), "batch " + batch);
+    }
   }
 }

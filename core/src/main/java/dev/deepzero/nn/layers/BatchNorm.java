@@ -5,6 +5,7 @@ import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.Mode;
 import dev.deepzero.nn.Parameter;
 import dev.deepzero.ops.ChannelNorm;
+import dev.deepzero.ops.Convolution;
 import dev.deepzero.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,10 +94,7 @@ public final class BatchNorm implements Layer {
         rv[c] = (1 - momentum) * rv[c] + momentum * variance[c];
       }
     } else {
-      for (int c = 0; c < channels; c++) {
-        mean[c] = rm[c];
-        inv[c] = (float) (1.0 / Math.sqrt(rv[c] + epsilon));
-      }
+      runningStatistics(mean, inv);
       y = ChannelNorm.normalize(x, mean, inv, weight.value(), bias.value(), xhat);
     }
     normalized = xhat;
@@ -104,6 +102,29 @@ public final class BatchNorm implements Layer {
     inputShape = x.shape();
     trainedLast = mode == Mode.TRAIN;
     return y;
+  }
+
+  /** The eval-mode statistics: the running mean, and {@code 1/sqrt(running_var + ε)}, per channel. */
+  void runningStatistics(float[] mean, float[] invStd) {
+    float[] rm = runningMean.data();
+    float[] rv = runningVar.data();
+    for (int c = 0; c < channels; c++) {
+      mean[c] = rm[c];
+      invStd[c] = (float) (1.0 / Math.sqrt(rv[c] + epsilon));
+    }
+  }
+
+  /** The eval-mode transform of {@code x}'s channels as a convolution's {@link Convolution.Epilogue}. */
+  Convolution.Epilogue epilogue(LeakyRelu activation) {
+    float[] mean = new float[channels];
+    float[] inv = new float[channels];
+    runningStatistics(mean, inv);
+    return new Convolution.Epilogue(mean, inv, weight.value().data(), bias.value().data(), activation != null,
+        activation == null ? 0f : activation.alpha());
+  }
+
+  int channels() {
+    return channels;
   }
 
   @Override

@@ -98,6 +98,13 @@ public final class Conv2d implements Layer {
     return v;
   }
 
+  private void checkInput(Tensor x) {
+    if (x.rank() != 4 || x.dim(1) != inChannels) {
+      throw new IllegalArgumentException("Conv2d: input " + x.shapeString() + " does not fit weight "
+          + weight.value().shapeString() + ": expected [N, " + inChannels + ", H, W]");
+    }
+  }
+
   /** The weight parameter, {@code [F, C, KH, KW]}. */
   public Parameter weight() {
     return weight;
@@ -110,14 +117,37 @@ public final class Conv2d implements Layer {
 
   @Override
   public Tensor forward(Tensor x, Mode mode) {
-    if (x.rank() != 4 || x.dim(1) != inChannels) {
-      throw new IllegalArgumentException("Conv2d: input " + x.shapeString() + " does not fit weight "
-          + weight.value().shapeString() + ": expected [N, " + inChannels + ", H, W]");
-    }
+    checkInput(x);
     Im2Col.Geometry g = geometry(x);
     input = x;
     geometry = g;
     return Convolution.forward(x, weight.value(), bias.value(), g);
+  }
+
+  /**
+   * A following BatchNorm over this layer's output channels, and a (Leaky) ReLU after it, or a (Leaky) ReLU
+   * alone: applied to each output plane right after its product ({@link Convolution.Epilogue}).
+   */
+  @Override
+  public int predictAbsorbs(List<Layer> following) {
+    int absorbed = 0;
+    if (!following.isEmpty() && following.get(0) instanceof BatchNorm norm && norm.channels() == outChannels) {
+      absorbed = 1;
+    }
+    if (following.size() > absorbed && following.get(absorbed) instanceof LeakyRelu) {
+      absorbed++;
+    }
+    return absorbed;
+  }
+
+  @Override
+  public Tensor predictAbsorbing(Tensor x, List<Layer> absorbed) {
+    checkInput(x);
+    BatchNorm norm = absorbed.get(0) instanceof BatchNorm b ? b : null;
+    LeakyRelu activation = absorbed.get(absorbed.size() - 1) instanceof LeakyRelu a ? a : null;
+    Convolution.Epilogue epilogue = norm != null ? norm.epilogue(activation)
+        : new Convolution.Epilogue(null, null, null, null, true, activation.alpha());
+    return Convolution.forward(x, weight.value(), bias.value(), geometry(x), epilogue);
   }
 
   @Override

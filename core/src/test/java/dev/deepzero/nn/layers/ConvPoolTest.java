@@ -105,6 +105,30 @@ class ConvPoolTest {
     }
   }
 
+  /**
+   * A 1x1 convolution with stride 1 and no padding multiplies each image in place (its columns are the image),
+   * with no unfold or fold: on planes of 256 pixels or more, one image at a time, across several images of a batch
+   * (the forward product, both gradients, and a second backward accumulating).
+   */
+  @Test
+  void pointwiseConvolutionOnLargePlanesMatchesDirectConvolution() {
+    SplittableRandom rng = new SplittableRandom(11);
+    Tensor w = Tensor.randn(rng, 1f, 4, 5, 1, 1);
+    Tensor b = Tensor.randn(rng, 1f, 4);
+    Conv2d conv = new Conv2d(w.copy(), b.copy(), 1, 0);
+    Tensor x = Tensor.randn(rng, 1f, 3, 5, 16, 20);
+    Tensor xCopy = x.copy();
+    String what = "x [3, 5, 16, 20], 4 filters 1x1";
+    assertClose(what + ": output", conv.forward(x, Mode.TRAIN), NaiveReference.conv2d(x, w, b, 1, 0));
+    Tensor g = Tensor.randn(rng, 1f, 3, 4, 16, 20);
+    NaiveReference.ConvGradients expected = NaiveReference.conv2dBackward(x, w, g, 1, 0);
+    assertClose(what + ": gradInput", conv.backward(g), expected.input());
+    conv.backward(g);
+    assertClose(what + ": weight grad x2", conv.weight().grad(), expected.weight().mul(2f));
+    assertClose(what + ": bias grad x2", conv.bias().grad(), expected.bias().mul(2f));
+    assertArrayEquals(xCopy.data(), x.data(), what + ": input modified");
+  }
+
   @ParameterizedTest(name = "stride {0}, padding {1}")
   @MethodSource("stridesAndPaddings")
   void poolingMatchesReferenceForwardAndBackward(int stride, int padding) {
