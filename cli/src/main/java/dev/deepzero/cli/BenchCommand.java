@@ -55,7 +55,8 @@ final class BenchCommand implements Callable<Integer> {
   boolean json;
 
   @Option(names = "--profile", description = "Also print where a training step's time goes: forward and backward"
-      + " milliseconds per layer, loss and optimizer, averaged over --batches steps.")
+      + " milliseconds per layer, loss and optimizer, averaged over --batches steps (with --detect, for the"
+      + " detector too).")
   boolean profile;
 
   @Option(names = "--detect", description = "Also measure the default YOLOv1 detector (detect-train's defaults:"
@@ -176,6 +177,9 @@ final class BenchCommand implements Callable<Integer> {
     }
     double infer = (double) timed * detectBatchSize / ((System.nanoTime() - t1) / 1e9);
     report(jdk, "yolo-v1@" + size, detectBatchSize, train, detectBatchSize, infer, null);
+    if (profile) {
+      profile(model, loss, new Sgd(model.parameters(), 0.001f), x, y);
+    }
   }
 
   /**
