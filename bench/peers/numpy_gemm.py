@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """numpy float32 GEMM throughput, as the peer for deepzero's GEMM benchmark: C[M,N] = A[M,K] @ B[K,N] with
-contiguous row-major operands and a preallocated C, for square sizes and the shapes the simple CNN's training
-step multiplies. Prints one JSON line per shape: GFLOP/s = 2*M*N*K / seconds, best of --repeats timings, each
+contiguous row-major operands and a preallocated C, for square sizes and the products the models' training steps
+multiply. Prints one JSON line per shape: GFLOP/s = 2*M*N*K / seconds, best of --repeats timings, each
 timing enough calls to last about --min-seconds.
 """
 import argparse
@@ -15,10 +15,16 @@ from common import blas_env, blas_info, emit
 SHAPES = [
     ("square-1024", 1024, 1024, 1024),
     ("square-2048", 2048, 2048, 2048),
-    ("conv-forward col[57600x25] x W[25x30]", 57600, 25, 30),
-    ("conv-dW dout^T[30x57600] x col[57600x25]", 30, 57600, 25),
-    ("conv-dcol dout[57600x30] x W^T[30x25]", 57600, 30, 25),
-    ("fc1-forward x[100x4320] x W[4320x100]", 100, 4320, 100),
+    # The products deepzero runs in the models (per image, or per group of small images), as (m, k, n):
+    ("simple-cnn conv W[30x25] x col[25x576]", 30, 25, 576),
+    ("simple-cnn fc1 x[100x4320] x W^T[4320x100]", 100, 4320, 100),
+    ("deep-cnn conv2 W[64x288] x col[288x392]", 64, 288, 392),
+    ("deep-cnn conv3 W[128x576] x col[576x392]", 128, 576, 392),
+    ("deep-cnn conv2 dW g[64x392] x col^T[392x288]", 64, 392, 288),
+    ("deep-cnn conv2 dcol W^T[288x64] x g[64x392]", 288, 64, 392),
+    ("deep-cnn fc1 x[100x6272] x W^T[6272x256]", 100, 6272, 256),
+    ("detector conv W[32x144] x col[144x1024]", 32, 144, 1024),
+    ("detector context conv W[128x576] x col[576x256]", 128, 576, 256),
 ]
 
 

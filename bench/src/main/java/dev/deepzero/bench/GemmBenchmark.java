@@ -24,9 +24,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code bench/gemm.sh} prints it.
  *
  * <p>A shape is {@code OP-MxNxK}, where {@code OP} is two letters, {@code N} or {@code T}, for op(A) and op(B).
- * The defaults: squares; the articles' CNN (conv 30 5×5 on 28×28, batch 100) as im2col products: forward
- * {@code col[57600, 25] · Wᵀ}, weight gradient {@code gradOutᵀ · col}, column gradient {@code gradOut · W};
- * and its first fully connected layer (4320 → 100, batch 100): forward, weight gradient, input gradient.
+ * The defaults: squares, and the products the models' training steps run, as Conv2d and Linear call them:
+ * the articles' CNN's convolution per image ({@code W[30, 25] · col[25, 576]}) and first Linear ({@code x[100,
+ * 4320] · Wᵀ}, W stored [100, 4320]); deep-cnn's second and third convolutions (per group of two and eight
+ * images), the second's weight gradient ({@code g · colᵀ}) and column gradient ({@code Wᵀ · g}), and its
+ * first Linear ({@code x[100, 6272] · Wᵀ}); the detector's first 3x3 convolution (32x32 plane) and its
+ * context convolution (four 8x8 planes).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,12 +45,15 @@ public class GemmBenchmark {
   @Param({
       "NN-1024x1024x1024",
       "NN-2048x2048x2048",
-      "NT-57600x30x25",
-      "TN-30x25x57600",
-      "NN-57600x25x30",
+      "NN-30x576x25",
       "NT-100x100x4320",
-      "TN-100x4320x100",
-      "NN-100x4320x100",
+      "NN-64x392x288",
+      "NN-128x392x576",
+      "NT-64x288x392",
+      "TN-288x392x64",
+      "NT-100x256x6272",
+      "NN-32x1024x144",
+      "NN-128x256x576",
   })
   public String shape;
 
