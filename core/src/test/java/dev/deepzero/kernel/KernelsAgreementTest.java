@@ -195,13 +195,16 @@ final class KernelsAgreementTest {
    * B stored [n, k] is packed by a transpose (16 x 16 blocks in registers where the panel is deep enough, a
    * scalar loop for the rest); stored [k, n] by a copy. Both must give the same packed panels, so the products
    * must be bit-identical: the shapes cover whole and partial 16-column blocks, depths below and above the
-   * register transpose's threshold and beyond one packed block, and row strides with padding.
+   * register transpose's threshold and beyond one packed block, and row strides with padding. With fewer rows
+   * than a register tile (a batch of 1 or 2 through Linear), B stored [n, k] is packed and B stored [k, n] is not:
+   * the two paths must agree to the bit too, or a batch-1 prediction would differ from the same sample's row in
+   * a larger batch.
    */
   @Test
   void sgemmGivesTheSameBitsForBothStoredLayoutsOfB() {
     SplittableRandom rng = new SplittableRandom(6);
     int[][] shapes = {{7, 33, 100}, {13, 64, 64}, {6, 47, 300}, {100, 100, 4320}, {20, 17, 63}, {9, 96, 257},
-        {31, 1, 80}, {12, 130, 513}};
+        {31, 1, 80}, {12, 130, 513}, {1, 256, 784}, {2, 100, 300}, {1, 10, 84}};
     for (int[] s : shapes) {
       int m = s[0];
       int n = s[1];
