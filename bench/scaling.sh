@@ -59,7 +59,10 @@ vector_cap_options "$vector_bits"
 ensure_bench_jar
 java_bin="$(bench_java)"
 mapfile -t java_opts < <(launcher_jvm_opts)
-deepzero=("$java_bin" "${java_opts[@]}" "${deepzero_cap_opts[@]}" -cp "$repo/bench/target/benchmarks.jar"
+# DEEPZERO_JAVA_OPTS is appended as the launcher does (the detector at 224 pixels needs more than its -Xmx2g).
+# shellcheck disable=SC2206
+extra_opts=(${DEEPZERO_JAVA_OPTS:-})
+deepzero=("$java_bin" "${java_opts[@]}" "${extra_opts[@]}" "${deepzero_cap_opts[@]}" -cp "$repo/bench/target/benchmarks.jar"
   dev.deepzero.bench.ModelBench)
 # The launcher's malloc settings for the peer, as compare.sh explains: freed memory is kept for reuse.
 torch=(env OPENBLAS_NUM_THREADS=1 MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=17179869184 "${peer_cap_env[@]}"
