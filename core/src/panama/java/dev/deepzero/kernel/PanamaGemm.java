@@ -192,7 +192,7 @@ final class PanamaGemm {
 
   /**
    * One B panel from B stored [n, k]: {@code dst[panel + p * NR + jj] = b[src + jj * ld + p]}, zero for
-   * {@code jj >= cols}. Whole 16 x 16 blocks go through registers when the panel is deep enough to repay it
+   * {@code jj >= cols}. Whole 8 x 8 blocks go through registers when the panel is deep enough to repay it
    * (the transpose is one large method, slow until the JIT has compiled it); the rest is scalar, walking each
    * stored row (a panel column) contiguously.
    */
@@ -201,11 +201,7 @@ final class PanamaGemm {
     int blockDepth = blockCols > 0 ? kc - kc % TRANSPOSE_BLOCK : 0;
     for (int jj = 0; jj < blockCols; jj += TRANSPOSE_BLOCK) {
       for (int p = 0; p < blockDepth; p += TRANSPOSE_BLOCK) {
-        if (TRANSPOSE_BLOCK == 16) {
-          transpose16(b, src + jj * ld + p, ld, dst, panel + p * NR + jj);
-        } else {
-          transpose8(b, src + jj * ld + p, ld, dst, panel + p * NR + jj);
-        }
+        transpose8(b, src + jj * ld + p, ld, dst, panel + p * NR + jj);
       }
     }
     for (int jj = 0; jj < NR; jj++) {
@@ -223,31 +219,19 @@ final class PanamaGemm {
     }
   }
 
-  // VL x VL transposes in registers, for 16-lane (AVX-512) and 8-lane (AVX2) vectors; other widths keep the
-  // scalar loop. Stage d (8, 4, 2, 1; from 4 for 8 lanes) swaps, in every pair of rows (i, i + d) with i & d == 0,
-  // the lanes l & d != 0 of row i with the lanes l & d == 0 of row i + d. Constant shuffles and masks compile to
-  // one permute and one blend each. About 0.3 instructions per element against two (a load and a store) for the
-  // scalar loop: Linear's forward product (B = W stored [out, in]) at 100 x 100 x 4320 went from 98 to 118
-  // GFLOP/s on one thread, 106 to 144 on two (AVX-512).
-  private static final int TRANSPOSE_BLOCK = VL == 16 || VL == 8 ? VL : 0;
-  private static final VectorSpecies<Float> S16 = FloatVector.SPECIES_512;
+  // 8 x 8 transposes in registers, on 256-bit vectors, for machines whose vectors are at least that wide (AVX2
+  // and AVX-512 alike; narrower ones keep the scalar loop): stage d (4, 2, 1) swaps, in every pair of rows
+  // (i, i + d) with i & d == 0, the lanes l & d != 0 of row i with the lanes l & d == 0 of row i + d. Constant
+  // shuffles and masks compile to one permute and one blend each. About 0.4 instructions per element against two
+  // (a load and a store) for the scalar loop. (A 16 x 16 version on 512-bit vectors ran on AVX-512 alone, where
+  // it had taken Linear's forward product at 100 x 100 x 4320 from 98 to 118 GFLOP/s on one thread; it was
+  // dropped for this one, which the AVX2 test machines run too.)
+  private static final int TRANSPOSE_BLOCK = VL >= 8 ? 8 : 0;
   private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
-  // Panels shallower than this stay scalar: a call or two of transpose16 per GEMM (a convolution's small
+  // Panels shallower than this stay scalar: a call or two of transpose8 per GEMM (a convolution's small
   // weight matrix) would run it in its slow, not yet compiled form for thousands of steps (measured: 8% off
   // the articles' conv forward product).
   private static final int TRANSPOSE_MIN_DEPTH = 64;
-  private static final VectorShuffle<Float> UP8 = up(S16, 8);
-  private static final VectorShuffle<Float> UP4 = up(S16, 4);
-  private static final VectorShuffle<Float> UP2 = up(S16, 2);
-  private static final VectorShuffle<Float> UP1 = up(S16, 1);
-  private static final VectorShuffle<Float> DOWN8 = down(S16, 8);
-  private static final VectorShuffle<Float> DOWN4 = down(S16, 4);
-  private static final VectorShuffle<Float> DOWN2 = down(S16, 2);
-  private static final VectorShuffle<Float> DOWN1 = down(S16, 1);
-  private static final VectorMask<Float> HIGH8 = high(S16, 8);
-  private static final VectorMask<Float> HIGH4 = high(S16, 4);
-  private static final VectorMask<Float> HIGH2 = high(S16, 2);
-  private static final VectorMask<Float> HIGH1 = high(S16, 1);
   private static final VectorShuffle<Float> UP4_8 = up(S8, 4);
   private static final VectorShuffle<Float> UP2_8 = up(S8, 2);
   private static final VectorShuffle<Float> UP1_8 = up(S8, 1);
@@ -276,80 +260,7 @@ final class PanamaGemm {
     return VectorMask.fromArray(species, bits, 0);
   }
 
-  /** {@code dst[to + q * NR + i] = b[src + i * ld + q]} for {@code i, q < 16}. */
-  private static void transpose16(float[] b, int src, int ld, float[] dst, int to) {
-    FloatVector r0 = FloatVector.fromArray(S16, b, src);
-    FloatVector r1 = FloatVector.fromArray(S16, b, src + ld);
-    FloatVector r2 = FloatVector.fromArray(S16, b, src + 2 * ld);
-    FloatVector r3 = FloatVector.fromArray(S16, b, src + 3 * ld);
-    FloatVector r4 = FloatVector.fromArray(S16, b, src + 4 * ld);
-    FloatVector r5 = FloatVector.fromArray(S16, b, src + 5 * ld);
-    FloatVector r6 = FloatVector.fromArray(S16, b, src + 6 * ld);
-    FloatVector r7 = FloatVector.fromArray(S16, b, src + 7 * ld);
-    FloatVector r8 = FloatVector.fromArray(S16, b, src + 8 * ld);
-    FloatVector r9 = FloatVector.fromArray(S16, b, src + 9 * ld);
-    FloatVector r10 = FloatVector.fromArray(S16, b, src + 10 * ld);
-    FloatVector r11 = FloatVector.fromArray(S16, b, src + 11 * ld);
-    FloatVector r12 = FloatVector.fromArray(S16, b, src + 12 * ld);
-    FloatVector r13 = FloatVector.fromArray(S16, b, src + 13 * ld);
-    FloatVector r14 = FloatVector.fromArray(S16, b, src + 14 * ld);
-    FloatVector r15 = FloatVector.fromArray(S16, b, src + 15 * ld);
-    FloatVector t;
-    // d = 8
-    t = r0.blend(r8.rearrange(UP8), HIGH8); r8 = r0.rearrange(DOWN8).blend(r8, HIGH8); r0 = t;
-    t = r1.blend(r9.rearrange(UP8), HIGH8); r9 = r1.rearrange(DOWN8).blend(r9, HIGH8); r1 = t;
-    t = r2.blend(r10.rearrange(UP8), HIGH8); r10 = r2.rearrange(DOWN8).blend(r10, HIGH8); r2 = t;
-    t = r3.blend(r11.rearrange(UP8), HIGH8); r11 = r3.rearrange(DOWN8).blend(r11, HIGH8); r3 = t;
-    t = r4.blend(r12.rearrange(UP8), HIGH8); r12 = r4.rearrange(DOWN8).blend(r12, HIGH8); r4 = t;
-    t = r5.blend(r13.rearrange(UP8), HIGH8); r13 = r5.rearrange(DOWN8).blend(r13, HIGH8); r5 = t;
-    t = r6.blend(r14.rearrange(UP8), HIGH8); r14 = r6.rearrange(DOWN8).blend(r14, HIGH8); r6 = t;
-    t = r7.blend(r15.rearrange(UP8), HIGH8); r15 = r7.rearrange(DOWN8).blend(r15, HIGH8); r7 = t;
-    // d = 4
-    t = r0.blend(r4.rearrange(UP4), HIGH4); r4 = r0.rearrange(DOWN4).blend(r4, HIGH4); r0 = t;
-    t = r1.blend(r5.rearrange(UP4), HIGH4); r5 = r1.rearrange(DOWN4).blend(r5, HIGH4); r1 = t;
-    t = r2.blend(r6.rearrange(UP4), HIGH4); r6 = r2.rearrange(DOWN4).blend(r6, HIGH4); r2 = t;
-    t = r3.blend(r7.rearrange(UP4), HIGH4); r7 = r3.rearrange(DOWN4).blend(r7, HIGH4); r3 = t;
-    t = r8.blend(r12.rearrange(UP4), HIGH4); r12 = r8.rearrange(DOWN4).blend(r12, HIGH4); r8 = t;
-    t = r9.blend(r13.rearrange(UP4), HIGH4); r13 = r9.rearrange(DOWN4).blend(r13, HIGH4); r9 = t;
-    t = r10.blend(r14.rearrange(UP4), HIGH4); r14 = r10.rearrange(DOWN4).blend(r14, HIGH4); r10 = t;
-    t = r11.blend(r15.rearrange(UP4), HIGH4); r15 = r11.rearrange(DOWN4).blend(r15, HIGH4); r11 = t;
-    // d = 2
-    t = r0.blend(r2.rearrange(UP2), HIGH2); r2 = r0.rearrange(DOWN2).blend(r2, HIGH2); r0 = t;
-    t = r1.blend(r3.rearrange(UP2), HIGH2); r3 = r1.rearrange(DOWN2).blend(r3, HIGH2); r1 = t;
-    t = r4.blend(r6.rearrange(UP2), HIGH2); r6 = r4.rearrange(DOWN2).blend(r6, HIGH2); r4 = t;
-    t = r5.blend(r7.rearrange(UP2), HIGH2); r7 = r5.rearrange(DOWN2).blend(r7, HIGH2); r5 = t;
-    t = r8.blend(r10.rearrange(UP2), HIGH2); r10 = r8.rearrange(DOWN2).blend(r10, HIGH2); r8 = t;
-    t = r9.blend(r11.rearrange(UP2), HIGH2); r11 = r9.rearrange(DOWN2).blend(r11, HIGH2); r9 = t;
-    t = r12.blend(r14.rearrange(UP2), HIGH2); r14 = r12.rearrange(DOWN2).blend(r14, HIGH2); r12 = t;
-    t = r13.blend(r15.rearrange(UP2), HIGH2); r15 = r13.rearrange(DOWN2).blend(r15, HIGH2); r13 = t;
-    // d = 1
-    t = r0.blend(r1.rearrange(UP1), HIGH1); r1 = r0.rearrange(DOWN1).blend(r1, HIGH1); r0 = t;
-    t = r2.blend(r3.rearrange(UP1), HIGH1); r3 = r2.rearrange(DOWN1).blend(r3, HIGH1); r2 = t;
-    t = r4.blend(r5.rearrange(UP1), HIGH1); r5 = r4.rearrange(DOWN1).blend(r5, HIGH1); r4 = t;
-    t = r6.blend(r7.rearrange(UP1), HIGH1); r7 = r6.rearrange(DOWN1).blend(r7, HIGH1); r6 = t;
-    t = r8.blend(r9.rearrange(UP1), HIGH1); r9 = r8.rearrange(DOWN1).blend(r9, HIGH1); r8 = t;
-    t = r10.blend(r11.rearrange(UP1), HIGH1); r11 = r10.rearrange(DOWN1).blend(r11, HIGH1); r10 = t;
-    t = r12.blend(r13.rearrange(UP1), HIGH1); r13 = r12.rearrange(DOWN1).blend(r13, HIGH1); r12 = t;
-    t = r14.blend(r15.rearrange(UP1), HIGH1); r15 = r14.rearrange(DOWN1).blend(r15, HIGH1); r14 = t;
-    r0.intoArray(dst, to);
-    r1.intoArray(dst, to + NR);
-    r2.intoArray(dst, to + 2 * NR);
-    r3.intoArray(dst, to + 3 * NR);
-    r4.intoArray(dst, to + 4 * NR);
-    r5.intoArray(dst, to + 5 * NR);
-    r6.intoArray(dst, to + 6 * NR);
-    r7.intoArray(dst, to + 7 * NR);
-    r8.intoArray(dst, to + 8 * NR);
-    r9.intoArray(dst, to + 9 * NR);
-    r10.intoArray(dst, to + 10 * NR);
-    r11.intoArray(dst, to + 11 * NR);
-    r12.intoArray(dst, to + 12 * NR);
-    r13.intoArray(dst, to + 13 * NR);
-    r14.intoArray(dst, to + 14 * NR);
-    r15.intoArray(dst, to + 15 * NR);
-  }
-
-  /** {@code dst[to + q * NR + i] = b[src + i * ld + q]} for {@code i, q < 8}: {@link #transpose16}'s stages 4, 2, 1. */
+  /** {@code dst[to + q * NR + i] = b[src + i * ld + q]} for {@code i, q < 8}. */
   private static void transpose8(float[] b, int src, int ld, float[] dst, int to) {
     FloatVector r0 = FloatVector.fromArray(S8, b, src);
     FloatVector r1 = FloatVector.fromArray(S8, b, src + ld);

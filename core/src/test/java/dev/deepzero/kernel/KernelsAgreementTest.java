@@ -192,9 +192,9 @@ final class KernelsAgreementTest {
   }
 
   /**
-   * B stored [n, k] is packed by a transpose (16 x 16 blocks in registers where the panel is deep enough, a
+   * B stored [n, k] is packed by a transpose (8 x 8 blocks in registers where the panel is deep enough, a
    * scalar loop for the rest); stored [k, n] by a copy. Both must give the same packed panels, so the products
-   * must be bit-identical: the shapes cover whole and partial 16-column blocks, depths below and above the
+   * must be bit-identical: the shapes cover whole and partial 8-column blocks, depths below and above the
    * register transpose's threshold and beyond one packed block, and row strides with padding. With fewer rows
    * than a register tile (a batch of 1 or 2 through Linear), B stored [n, k] is packed and B stored [k, n] is not:
    * the two paths must agree to the bit too, or a batch-1 prediction would differ from the same sample's row in
