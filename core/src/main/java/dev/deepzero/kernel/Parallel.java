@@ -12,7 +12,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@code grain} and the thread count, and runs them on the pool and the calling thread. Callers keep results
  * independent of the thread count by computing each output element inside exactly one chunk, with the same
  * arithmetic as the single-threaded path. How a computation is cut into chunks is the caller's business (the
- * operations in {@code dev.deepzero.ops}); this class only runs them.
+ * operations in {@code dev.deepzero.ops}); this class only runs them. {@link #forTasks} instead hands out
+ * numbered tasks one at a time to whichever thread is free, for work whose pieces cost unequal time, or run on
+ * cores that a busy neighbour slows (a virtual machine's shared cores): there the caller's results must not
+ * depend on which thread ran a task.
  *
  * <p>Lifecycle: {@link #common()} is created on first use, sized to {@link Runtime#availableProcessors()} or to
  * the system property {@value #PROPERTY}, and lives as long as the JVM (its threads are daemons). Instances made
@@ -46,6 +49,16 @@ public final class Parallel implements AutoCloseable {
      * ({@code 0 <= chunk < chunks(n, grain)}); no two chunks of one call run with the same number.
      */
     void run(int chunk, int from, int to);
+  }
+
+  /** The work of one task of {@link #forTasks}, run by the thread that holds scratch slot {@code slot}. */
+  @FunctionalInterface
+  public interface TaskBody {
+    /**
+     * Runs task number {@code task}. {@code slot} ({@code 0 <= slot < slots(tasks)}) names the thread running
+     * it: no two tasks run at once with the same slot, so a caller can give each slot its own scratch memory.
+     */
+    void run(int slot, int task);
   }
 
   // How long an idle worker spins before it sleeps.
@@ -137,6 +150,29 @@ public final class Parallel implements AutoCloseable {
           + ": need n >= 0 and grain >= 1");
     }
     return n == 0 ? 0 : Math.min(threads, (int) ((n + (long) grain - 1) / grain));
+  }
+
+  /** The number of slots {@link #forTasks} runs {@code tasks} tasks in: at most {@link #threads()}. */
+  public int slots(int tasks) {
+    return chunks(tasks, 1);
+  }
+
+  /**
+   * Runs tasks {@code 0 .. tasks - 1}, each claimed in increasing order by whichever thread is free: where
+   * {@link #forRange} gives each thread a fixed share, here a thread that finishes early (its tasks were
+   * cheaper, or its core was not shared) takes more. Which thread runs a task, and in which slot, varies from
+   * run to run; callers keep results deterministic by making each task's result independent of that (each
+   * writes its own outputs, and anything summed across tasks is summed afterwards in task order).
+   *
+   * @throws IllegalArgumentException if {@code tasks < 0}
+   */
+  public void forTasks(int tasks, TaskBody body) {
+    AtomicInteger next = new AtomicInteger();
+    forChunks(tasks, 1, (slot, from, to) -> {
+      for (int task = next.getAndIncrement(); task < tasks; task = next.getAndIncrement()) {
+        body.run(slot, task);
+      }
+    });
   }
 
   /** {@link #forRange} that also tells each chunk its number, {@code 0 .. chunks(n, grain) - 1}. */

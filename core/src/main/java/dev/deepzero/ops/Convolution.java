@@ -25,9 +25,10 @@ import java.util.Arrays;
  * (batch 100, 1x28x28, 30 filters 5x5) with the scalar kernels, this was about 10% faster than the whole-batch
  * product in both directions.
  *
- * <p>Small output planes are multiplied a group of images at a time (see {@link #imagesPerGroup}). Images are
- * processed in parallel; the weight and bias gradients are summed per fixed block of images and the blocks
- * added in order, so results are bit-identical for any number of threads.
+ * <p>Small output planes are multiplied a group of images at a time (see {@link #imagesPerGroup}). Groups are
+ * tasks of {@link Parallel#forTasks}, taken by whichever thread is free; the weight and bias gradients are
+ * summed per block of images fixed by the batch size and the blocks added in order, so results are
+ * bit-identical for any number of threads and any order the threads take the tasks in.
  *
  * <p>Memory: outputs and each chunk's scratch (unfolded columns, a group's product) come from {@link
  * Tensor#empty}, so inside a training step or prediction slice they are the last one's memory again.
@@ -36,16 +37,18 @@ public final class Convolution {
 
   private static final Kernels KERNELS = KernelProvider.get();
 
-  // Images per partial sum of the weight gradient: fixed, so results do not depend on the thread count, and
-  // small enough that a batch of 100 gives both cores several blocks.
-  private static final int IMAGES_PER_BLOCK = 8;
+  // Most images multiplied as one group (see imagesPerGroup).
+  private static final int MAX_GROUP = 8;
+  // Backward sums the weight gradient in about this many blocks of whole groups, whatever the batch size: enough
+  // tasks for the threads to share out evenly, few enough partial sums to keep and add.
+  private static final int WEIGHT_GRADIENT_BLOCKS = 16;
   // Most unfolded rows (in channels x kernel area) for which the weight gradient is taken as row dot products.
   private static final int ROW_DOTS_MAX_ROWS = 32;
   // Small output planes are multiplied a group of images at a time, their unfolded columns side by side in one
   // matrix [C·KH·KW, G·OH·OW], so that each product has enough columns to fill the register tiles (a 7x7 plane's
   // 49 columns fill two panels of 32 at 77%; eight images' 392 fill thirteen at 94%) and packs its operands once
-  // for G images. G is the smallest power of two up to IMAGES_PER_BLOCK that reaches GROUP_COLUMNS columns;
-  // planes of GROUP_COLUMNS pixels or more (the articles' 24x24) go one image at a time.
+  // for G images. G is the smallest power of two up to MAX_GROUP that reaches GROUP_COLUMNS columns; planes of
+  // GROUP_COLUMNS pixels or more (the articles' 24x24) go one image at a time.
   private static final int GROUP_COLUMNS = 256;
 
   private Convolution() {}
@@ -121,50 +124,49 @@ public final class Convolution {
     int group = imagesPerGroup(cols);
     int groups = (n + group - 1) / group;
     boolean pointwise = g.isPointwise();
-    // Groups of images are independent: each chunk unfolds and multiplies its own, so no element depends on
-    // how the batch was split. A lone image's product goes straight into the output; a group's is copied there
-    // image by image.
+    // Groups of images are independent: each task unfolds and multiplies one in its thread's scratch, so no
+    // element depends on which thread took it. A lone image's product goes straight into the output; a group's
+    // is copied there image by image.
     Parallel pool = Parallel.common();
     int colSize = rows * group * cols;
     int scratchSize = colSize + (group > 1 ? outChannels * group * cols : 0);
-    float[] scratch = Tensor.empty(pool.chunks(groups, 1) * scratchSize).data();
-    pool.forChunks(groups, 1, (chunk, fromGroup, toGroup) -> {
-      int col = chunk * scratchSize;
+    float[] scratch = Tensor.empty(pool.slots(groups) * scratchSize).data();
+    pool.forTasks(groups, (slot, task) -> {
+      int col = slot * scratchSize;
       int product = col + colSize;
-      for (int first = fromGroup * group, end = Math.min(n, toGroup * group); first < end; first += group) {
-        int images = Math.min(group, n - first);
-        int width = images * cols;
-        int base = first * outChannels * cols;
-        if (images == 1) {
-          // A 1x1 convolution's columns are the image itself: multiplied in place.
-          float[] columns = pointwise ? in : scratch;
-          int columnsOff = pointwise ? first * g.imageSize() : col;
-          if (!pointwise) {
-            Im2Col.unfold(in, first * g.imageSize(), g, scratch, col, cols);
-          }
-          KERNELS.sgemm(false, false, outChannels, cols, rows, w, 0, rows, columns, columnsOff, cols, 0f, y, base,
-              cols);
-        } else {
-          for (int j = 0; j < images; j++) {
-            Im2Col.unfold(in, (first + j) * g.imageSize(), g, scratch, col + j * cols, width);
-          }
-          KERNELS.sgemm(false, false, outChannels, width, rows, w, 0, rows, scratch, col, width, 0f, scratch,
-              product, width);
-          for (int j = 0; j < images; j++) {
-            for (int f = 0; f < outChannels; f++) {
-              System.arraycopy(scratch, product + f * width + j * cols, y, base + (j * outChannels + f) * cols,
-                  cols);
-            }
+      int first = task * group;
+      int images = Math.min(group, n - first);
+      int width = images * cols;
+      int base = first * outChannels * cols;
+      if (images == 1) {
+        // A 1x1 convolution's columns are the image itself: multiplied in place.
+        float[] columns = pointwise ? in : scratch;
+        int columnsOff = pointwise ? first * g.imageSize() : col;
+        if (!pointwise) {
+          Im2Col.unfold(in, first * g.imageSize(), g, scratch, col, cols);
+        }
+        KERNELS.sgemm(false, false, outChannels, cols, rows, w, 0, rows, columns, columnsOff, cols, 0f, y, base,
+            cols);
+      } else {
+        for (int j = 0; j < images; j++) {
+          Im2Col.unfold(in, (first + j) * g.imageSize(), g, scratch, col + j * cols, width);
+        }
+        KERNELS.sgemm(false, false, outChannels, width, rows, w, 0, rows, scratch, col, width, 0f, scratch,
+            product, width);
+        for (int j = 0; j < images; j++) {
+          for (int f = 0; f < outChannels; f++) {
+            System.arraycopy(scratch, product + f * width + j * cols, y, base + (j * outChannels + f) * cols,
+                cols);
           }
         }
-        for (int plane = 0; plane < images * outChannels; plane++) {
-          int f = plane % outChannels;
-          int from = base + plane * cols;
-          if (epilogue != null) {
-            epilogue.apply(y, from, from + cols, f, b[f]);
-          } else {
-            addBias(y, from, from + cols, b[f]);
-          }
+      }
+      for (int plane = 0; plane < images * outChannels; plane++) {
+        int f = plane % outChannels;
+        int from = base + plane * cols;
+        if (epilogue != null) {
+          epilogue.apply(y, from, from + cols, f, b[f]);
+        } else {
+          addBias(y, from, from + cols, b[f]);
         }
       }
     });
@@ -192,82 +194,82 @@ public final class Convolution {
     float[] w = weight.data();
     float[] go = gradOutput.data();
     float[] in = x.data();
-    // Reused memory: each image's part is zeroed by the chunk that folds into it, just before, on its core.
+    // Reused memory: each image's part is zeroed by the task that folds into it, just before, on its core.
     Tensor gradInput = needInputGradient ? Tensor.empty(x.shape()) : null;
     float[] gi = needInputGradient ? gradInput.data() : null;
-    // dW and db sum over images. Each fixed block of IMAGES_PER_BLOCK images sums into its own partial, and the
-    // partials are added in block order: the same arithmetic whatever the number of threads.
-    int blocks = (n + IMAGES_PER_BLOCK - 1) / IMAGES_PER_BLOCK;
+    // dW and db sum over images. Each block of imagesPerBlock images (whole groups, fixed by the batch size) is a
+    // task that sums into its own partial, and the partials are added in block order: the same arithmetic
+    // whatever the number of threads, and whichever thread takes a block.
+    int group = imagesPerGroup(cols);
+    int blockImages = imagesPerBlock(n, group);
+    int blocks = (n + blockImages - 1) / blockImages;
     int wSize = outChannels * rows;
     float[] partialW = Tensor.empty(blocks * wSize).data(); // each block zeroes its own partial
     double[] partialB = new double[blocks * outChannels];
-    int group = imagesPerGroup(cols); // divides IMAGES_PER_BLOCK, so groups never straddle blocks
     boolean pointwise = g.isPointwise();
     Parallel pool = Parallel.common();
     int colSize = rows * group * cols;
     int scratchSize = colSize + (group > 1 ? outChannels * group * cols : 0);
-    float[] scratch = Tensor.empty(pool.chunks(blocks, 1) * scratchSize).data();
-    pool.forChunks(blocks, 1, (chunk, fromBlock, toBlock) -> {
-      int col = chunk * scratchSize;
+    float[] scratch = Tensor.empty(pool.slots(blocks) * scratchSize).data();
+    pool.forTasks(blocks, (slot, block) -> {
+      int col = slot * scratchSize;
       int grads = col + colSize;
-      for (int block = fromBlock; block < toBlock; block++) {
-        Arrays.fill(partialW, block * wSize, (block + 1) * wSize, 0f);
-        int blockEnd = Math.min(n, (block + 1) * IMAGES_PER_BLOCK);
-        for (int first = block * IMAGES_PER_BLOCK; first < blockEnd; first += group) {
-          int images = Math.min(group, blockEnd - first);
-          int width = images * cols;
-          int base = first * outChannels * cols;
-          for (int plane = 0; plane < images * outChannels; plane++) {
-            // A vector sum: one serial chain of double adds over every output pixel cost a third of backward.
-            partialB[block * outChannels + plane % outChannels] += KERNELS.sum(go, base + plane * cols, cols);
+      Arrays.fill(partialW, block * wSize, (block + 1) * wSize, 0f);
+      int blockEnd = Math.min(n, (block + 1) * blockImages);
+      for (int first = block * blockImages; first < blockEnd; first += group) {
+        int images = Math.min(group, blockEnd - first);
+        int width = images * cols;
+        int base = first * outChannels * cols;
+        for (int plane = 0; plane < images * outChannels; plane++) {
+          // A vector sum: one serial chain of double adds over every output pixel cost a third of backward.
+          partialB[block * outChannels + plane % outChannels] += KERNELS.sum(go, base + plane * cols, cols);
+        }
+        // The group's columns as one matrix [C·KH·KW, width]: a lone image of a 1x1 convolution is its own.
+        boolean inPlace = pointwise && images == 1;
+        float[] columns = inPlace ? in : scratch;
+        int columnsOff = inPlace ? first * g.imageSize() : col;
+        if (!inPlace) {
+          for (int j = 0; j < images; j++) {
+            Im2Col.unfold(in, (first + j) * g.imageSize(), g, scratch, col + j * cols, width);
           }
-          // The group's columns as one matrix [C·KH·KW, width]: a lone image of a 1x1 convolution is its own.
-          boolean inPlace = pointwise && images == 1;
-          float[] columns = inPlace ? in : scratch;
-          int columnsOff = inPlace ? first * g.imageSize() : col;
-          if (!inPlace) {
-            for (int j = 0; j < images; j++) {
-              Im2Col.unfold(in, (first + j) * g.imageSize(), g, scratch, col + j * cols, width);
+        }
+        // The group's output gradient as one matrix [F, width]: a lone image's is in place, a group's is
+        // gathered image by image.
+        float[] gm = go;
+        int gOff = base;
+        if (images > 1) {
+          for (int j = 0; j < images; j++) {
+            for (int f = 0; f < outChannels; f++) {
+              System.arraycopy(go, base + (j * outChannels + f) * cols, scratch, grads + f * width + j * cols,
+                  cols);
             }
           }
-          // The group's output gradient as one matrix [F, width]: a lone image's is in place, a group's is
-          // gathered image by image.
-          float[] gm = go;
-          int gOff = base;
-          if (images > 1) {
-            for (int j = 0; j < images; j++) {
-              for (int f = 0; f < outChannels; f++) {
-                System.arraycopy(go, base + (j * outChannels + f) * cols, scratch, grads + f * width + j * cols,
-                    cols);
-              }
-            }
-            gm = scratch;
-            gOff = grads;
-          }
-          // dW_block += g · colᵀ. With few unfolded rows (a first layer: 25 for 1 channel and 5x5) as row dot
-          // products read in place, where sgemm would spend as long packing a transposed col as multiplying;
-          // with more, each row would be re-read too often, and sgemm's packed tiles win (3x on the detector).
-          if (rows <= ROW_DOTS_MAX_ROWS) {
-            KERNELS.accumulateRowDots(outChannels, rows, width, gm, gOff, width, columns, columnsOff, width,
-                partialW, block * wSize, rows);
-          } else {
-            KERNELS.sgemm(false, true, outChannels, rows, width, gm, gOff, width, columns, columnsOff, width, 1f,
-                partialW, block * wSize, rows);
-          }
-          if (gi != null && inPlace) {
-            // A 1x1 convolution's column gradient is the input gradient itself.
-            KERNELS.sgemm(true, false, rows, width, outChannels, w, 0, rows, gm, gOff, width, 0f, gi,
-                first * g.imageSize(), width);
-          } else if (gi != null) {
-            // The columns are no longer needed: their memory takes the column gradient Wᵀ · g, folded back
-            // image by image.
-            KERNELS.sgemm(true, false, rows, width, outChannels, w, 0, rows, gm, gOff, width, 0f, scratch, col,
-                width);
-            for (int j = 0; j < images; j++) {
-              int image = (first + j) * g.imageSize();
-              Arrays.fill(gi, image, image + g.imageSize(), 0f);
-              Im2Col.foldAdd(scratch, col + j * cols, width, g, gi, image);
-            }
+          gm = scratch;
+          gOff = grads;
+        }
+        // dW_block += g · colᵀ. With few unfolded rows (a first layer: 25 for 1 channel and 5x5) as row dot
+        // products read in place, where sgemm would spend as long packing a transposed col as multiplying;
+        // with more, each row would be re-read too often, and sgemm's packed tiles win (3x on the detector).
+        if (rows <= ROW_DOTS_MAX_ROWS) {
+          KERNELS.accumulateRowDots(outChannels, rows, width, gm, gOff, width, columns, columnsOff, width,
+              partialW, block * wSize, rows);
+        } else {
+          KERNELS.sgemm(false, true, outChannels, rows, width, gm, gOff, width, columns, columnsOff, width, 1f,
+              partialW, block * wSize, rows);
+        }
+        if (gi != null && inPlace) {
+          // A 1x1 convolution's column gradient is the input gradient itself.
+          KERNELS.sgemm(true, false, rows, width, outChannels, w, 0, rows, gm, gOff, width, 0f, gi,
+              first * g.imageSize(), width);
+        } else if (gi != null) {
+          // The columns are no longer needed: their memory takes the column gradient Wᵀ · g, folded back
+          // image by image.
+          KERNELS.sgemm(true, false, rows, width, outChannels, w, 0, rows, gm, gOff, width, 0f, scratch, col,
+              width);
+          for (int j = 0; j < images; j++) {
+            int image = (first + j) * g.imageSize();
+            Arrays.fill(gi, image, image + g.imageSize(), 0f);
+            Im2Col.foldAdd(scratch, col + j * cols, width, g, gi, image);
           }
         }
       }
@@ -285,13 +287,22 @@ public final class Convolution {
 
   /**
    * Images per product for output planes of {@code cols} pixels: the smallest power of two up to
-   * {@value #IMAGES_PER_BLOCK} whose planes together reach {@value #GROUP_COLUMNS} columns.
+   * {@value #MAX_GROUP} whose planes together reach {@value #GROUP_COLUMNS} columns.
    */
   static int imagesPerGroup(int cols) {
     int group = 1;
-    while (group < IMAGES_PER_BLOCK && group * cols < GROUP_COLUMNS) {
+    while (group < MAX_GROUP && group * cols < GROUP_COLUMNS) {
       group *= 2;
     }
     return group;
+  }
+
+  /**
+   * Images per weight-gradient block of a batch of {@code n}: whole groups of {@code group}, as few as make at
+   * most {@value #WEIGHT_GRADIENT_BLOCKS} blocks.
+   */
+  static int imagesPerBlock(int n, int group) {
+    int groups = (n + group - 1) / group;
+    return group * ((groups + WEIGHT_GRADIENT_BLOCKS - 1) / WEIGHT_GRADIENT_BLOCKS);
   }
 }

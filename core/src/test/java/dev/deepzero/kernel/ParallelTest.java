@@ -3,6 +3,7 @@ package dev.deepzero.kernel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
-/** {@link Parallel}: chunking covers every index once and failures surface. */
+/** {@link Parallel}: chunking and tasks cover every index once and failures surface. */
 final class ParallelTest {
 
   @Test
@@ -27,6 +28,28 @@ final class ParallelTest {
           assertEquals(1, hits.get(i), "n=" + n + " index " + i);
         }
       }
+    }
+  }
+
+  @Test
+  void forTasksRunsEveryTaskOnceAndNoSlotTwiceAtATime() {
+    try (Parallel parallel = new Parallel(3)) {
+      for (int tasks : new int[] {0, 1, 2, 7, 500}) {
+        AtomicIntegerArray runs = new AtomicIntegerArray(tasks);
+        int slots = parallel.slots(tasks);
+        AtomicIntegerArray busy = new AtomicIntegerArray(Math.max(1, slots));
+        parallel.forTasks(tasks, (slot, task) -> {
+          assertTrue(slot >= 0 && slot < slots, "slot " + slot + " of " + slots);
+          assertEquals(0, busy.getAndIncrement(slot), "slot " + slot + " taken twice at once");
+          runs.incrementAndGet(task);
+          busy.decrementAndGet(slot);
+        });
+        for (int t = 0; t < tasks; t++) {
+          assertEquals(1, runs.get(t), "tasks=" + tasks + " task " + t);
+        }
+      }
+      assertEquals(3, parallel.slots(500));
+      assertEquals(2, parallel.slots(2));
     }
   }
 
