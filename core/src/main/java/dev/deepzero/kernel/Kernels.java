@@ -37,6 +37,15 @@ public interface Kernels {
       float beta, float[] c, int cOff, int ldc);
 
   /**
+   * Rows of {@link #sgemm}'s register tile: a product cut into chunks of rows at multiples of this costs no
+   * partial tile more than the whole. 1 for an untiled implementation.
+   */
+  int sgemmTileRows();
+
+  /** Columns of {@link #sgemm}'s register tile, as {@link #sgemmTileRows} is for rows. */
+  int sgemmTileColumns();
+
+  /**
    * Accumulated dot products of rows: {@code C[i][j] += Σ_p A[i][p] · B[j][p]}, that is {@code C += A · Bᵀ} with
    * both operands stored row-major. For a few rows sharing a long {@code k} (a convolution's weight gradient per
    * image: 30 × 25 dot products of 576) it reads both operands in place, where {@link #sgemm} would first pack

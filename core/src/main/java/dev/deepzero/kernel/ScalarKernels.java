@@ -17,6 +17,16 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public int sgemmTileRows() {
+    return 1;
+  }
+
+  @Override
+  public int sgemmTileColumns() {
+    return 1;
+  }
+
+  @Override
   public void sgemm(boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {

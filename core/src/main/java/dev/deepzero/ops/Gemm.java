@@ -22,9 +22,10 @@ public final class Gemm {
 
   // Below this many multiply-adds a product stays on the caller: waking a worker costs tens of microseconds.
   private static final long PARALLEL_MIN_MACS = 1L << 20;
-  // Chunks of a product are cut at multiples of these many rows / columns: multiples of every register-tile
-  // height (3, 6) and width (2 or 3 vectors of 4, 8 or 16 floats: 8 to 48) in use, so that no chunk adds an extra
-  // partial tile.
+  // A product is cut into chunks of rows (columns) only when it has more than these many: fewer are not worth a
+  // thread. The cuts fall at multiples of the kernel's register tile, so that no chunk adds a partial tile, as
+  // near the middle as that allows (cutting at multiples of these grains instead gave Linear's 256 columns to
+  // two threads as 96 and 160).
   private static final int ROW_GRAIN = 48;
   private static final int COLUMN_GRAIN = 96;
   // Depth of each partial product when a product is split along k: a multiple of the kernels' depth blocks.
@@ -92,11 +93,11 @@ public final class Gemm {
       // smaller one. (Splitting the rows of Linear's input gradient, 100 x 4320 by k = 100, packed all 4320
       // columns of B in both threads: 15-20% slower.)
       // op(B) column j starts at b[j] when stored [k, n], at b[j * ldb] when stored [n, k].
-      pool.forRange(n, COLUMN_GRAIN, (from, to) -> kernels.sgemm(transA, transB, m, to - from, k,
+      pool.forRange(n, kernels.sgemmTileColumns(), (from, to) -> kernels.sgemm(transA, transB, m, to - from, k,
           a, aOff, lda, b, bOff + (transB ? from * ldb : from), ldb, beta, c, cOff + from, ldc));
     } else {
       // op(A) row i starts at a[i * lda] when stored [m, k], at a[i] when stored [k, m].
-      pool.forRange(m, ROW_GRAIN, (from, to) -> kernels.sgemm(transA, transB, to - from, n, k,
+      pool.forRange(m, kernels.sgemmTileRows(), (from, to) -> kernels.sgemm(transA, transB, to - from, n, k,
           a, aOff + (transA ? from : from * lda), lda, b, bOff, ldb, beta, c, cOff + from * ldc, ldc));
     }
   }

@@ -38,6 +38,16 @@ final class PanamaKernels implements Kernels {
   }
 
   @Override
+  public int sgemmTileRows() {
+    return PanamaGemm.MR;
+  }
+
+  @Override
+  public int sgemmTileColumns() {
+    return PanamaGemm.NR;
+  }
+
+  @Override
   public void accumulateRowDots(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float[] c, int cOff, int ldc) {
     PanamaGemm.accumulateRowDots(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
