@@ -157,35 +157,39 @@ final class PanamaGemm {
    * {@code (p, jj)} at {@code t * NR * kc + p * NR + jj}, zero beyond the last column.
    */
   private static void packB(float[] b, int base, int rs, int cs, int kc, int nc, float[] dst) {
-    for (int j0 = 0; j0 < nc; j0 += NR) {
-      int cols = Math.min(NR, nc - j0);
-      int panel = j0 * kc;
-      if (cs == 1) {
-        // B stored [k, n]: rows of the panel are contiguous in memory.
-        for (int p = 0; p < kc; p++) {
-          int src = base + p * rs + j0;
-          int to = panel + p * NR;
+    if (cs == 1) {
+      // B stored [k, n]: each row of B is read once, front to back, and dealt out to the panels. (Panel by panel,
+      // the reads went down a column of rows n floats apart: with n a multiple of 1024 every row fell in the same
+      // L1 set and missed.)
+      for (int p = 0; p < kc; p++) {
+        int src = base + p * rs;
+        for (int j0 = 0; j0 < nc; j0 += NR) {
+          int cols = Math.min(NR, nc - j0);
+          int to = j0 * kc + p * NR;
+          int from = src + j0;
           int jj = 0;
           for (int bound = S.loopBound(cols); jj < bound; jj += VL) {
-            FloatVector.fromArray(S, b, src + jj).intoArray(dst, to + jj);
+            FloatVector.fromArray(S, b, from + jj).intoArray(dst, to + jj);
           }
           if (MASKED_TAILS) {
             // Masked-off lanes load as zero: that is the padding.
             for (; jj < NR; jj += VL) {
-              FloatVector.fromArray(S, b, src + jj, S.indexInRange(jj, cols)).intoArray(dst, to + jj);
+              FloatVector.fromArray(S, b, from + jj, S.indexInRange(jj, cols)).intoArray(dst, to + jj);
             }
           }
           // scalar tail, then the zero padding
           for (; jj < cols; jj++) {
-            dst[to + jj] = b[src + jj];
+            dst[to + jj] = b[from + jj];
           }
           for (; jj < NR; jj++) {
             dst[to + jj] = 0f;
           }
         }
-      } else {
+      }
+    } else {
+      for (int j0 = 0; j0 < nc; j0 += NR) {
         // B stored [n, k]: a transpose.
-        packTransposed(b, base + j0 * cs, cs, kc, cols, dst, panel);
+        packTransposed(b, base + j0 * cs, cs, kc, Math.min(NR, nc - j0), dst, j0 * kc);
       }
     }
   }
