@@ -64,20 +64,28 @@ public final class LineChart implements Chart {
     Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
     g.setFont(font);
     FontMetrics fm = g.getFontMetrics();
-    int left = x0 + 64;
-    int right = x0 + width - 16;
-    int top = y0 + 52;
-    int bottom = y0 + height - 48;
-
     double[] xr = range(true);
     double[] yr = yMin != null ? new double[] {yMin, yMax} : range(false);
+    double[] yTicks = ticks(yr[0], yr[1]);
+    // Room on the left for the rotated axis label and the widest tick label (six digits need more than 64).
+    int widestTick = 0;
+    for (double t : yTicks) {
+      widestTick = Math.max(widestTick, fm.stringWidth(format(t)));
+    }
+    int left = x0 + Math.max(64, 30 + widestTick + 6);
+    int right = x0 + width - 16;
+    // The legend goes in rows between the title and the plot; when one row is too narrow for it, the plot moves
+    // down by a row for each row more, instead of the first entries running off the chart's left edge.
+    List<List<Integer>> legendRows = legendRows(fm, right - (x0 + 8));
+    int top = y0 + 52 + (legendRows.size() - 1) * fm.getHeight();
+    int bottom = y0 + height - 48;
+
     g.setColor(Color.BLACK);
     g.setFont(font.deriveFont(Font.BOLD, 14f));
     drawCentered(g, title, (left + right) / 2, y0 + 22);
     g.setFont(font);
 
     // Grid and ticks.
-    double[] yTicks = ticks(yr[0], yr[1]);
     double[] xTicks = ticks(xr[0], xr[1]);
     for (double t : yTicks) {
       int py = mapY(t, yr, top, bottom);
@@ -131,18 +139,44 @@ public final class LineChart implements Chart {
     }
     clip.dispose();
 
-    // Legend: one row between the title and the plot, right-aligned, so it never hides a line.
-    int lx = right;
-    int ly = top - 8;
-    for (int s = series.size() - 1; s >= 0; s--) {
-      String name = series.get(s).name;
-      lx -= fm.stringWidth(name) + 22;
-      g.setColor(PALETTE[s % PALETTE.length]);
-      g.fillRect(lx, ly - fm.getAscent() / 2 - 1, 16, 4);
-      g.setColor(Color.BLACK);
-      g.drawString(name, lx + 20, ly);
-      lx -= 14;
+    // Legend: rows between the title and the plot, each right-aligned, so it never hides a line.
+    for (int row = 0; row < legendRows.size(); row++) {
+      List<Integer> entries = legendRows.get(row);
+      int lx = right;
+      int ly = y0 + 44 + row * fm.getHeight();
+      for (int e = entries.size() - 1; e >= 0; e--) {
+        int s = entries.get(e);
+        String name = series.get(s).name;
+        lx -= fm.stringWidth(name) + 22;
+        g.setColor(PALETTE[s % PALETTE.length]);
+        g.fillRect(lx, ly - fm.getAscent() / 2 - 1, 16, 4);
+        g.setColor(Color.BLACK);
+        g.drawString(name, lx + 20, ly);
+        lx -= 14;
+      }
     }
+  }
+
+  /**
+   * The series' indices in legend rows at most {@code width} pixels wide, in order (an entry is its swatch, its
+   * name and a gap); at least one row, and one entry per row when even that is wider.
+   */
+  private List<List<Integer>> legendRows(FontMetrics fm, int width) {
+    List<List<Integer>> rows = new ArrayList<>();
+    List<Integer> row = new ArrayList<>();
+    int used = 0;
+    for (int s = 0; s < series.size(); s++) {
+      int entry = fm.stringWidth(series.get(s).name) + 22 + 14;
+      if (!row.isEmpty() && used + entry > width) {
+        rows.add(row);
+        row = new ArrayList<>();
+        used = 0;
+      }
+      row.add(s);
+      used += entry;
+    }
+    rows.add(row);
+    return rows;
   }
 
   private double[] range(boolean xAxis) {
