@@ -27,7 +27,10 @@ import java.util.stream.Stream;
  *
  * <p>Policy for bad files: an image that cannot be decoded is skipped and listed in {@link #skipped()}, so
  * that one damaged photo does not stop training on thousands; the caller should print that list. A class
- * folder left with no image at all, or fewer than two classes, is an error.
+ * folder left with no image at all, or fewer than two classes, is an error. So is a class folder or image that
+ * is a symbolic link to somewhere outside {@code root} (checked as {@link DataPaths} checks the names in label
+ * files): a folder handed over to be read must not make the reader open files elsewhere. Links that stay inside
+ * are followed.
  */
 public final class ImageFolderDataset implements Dataset {
 
@@ -57,12 +60,13 @@ public final class ImageFolderDataset implements Dataset {
    * @param channels 1 (grey) or 3 (RGB)
    * @throws NoSuchFileException if {@code root} is not a folder
    * @throws DataFileException naming the folder if it has fewer than two class folders or a class has no
-   *     decodable image
+   *     decodable image, or naming the entry if a class folder or image links to outside {@code root}
    */
   public static ImageFolderDataset load(Path root, int channels, int height, int width) throws IOException {
     if (!Files.isDirectory(root)) {
       throw new NoSuchFileException(root.toString(), null, "not a folder of class sub-folders");
     }
+    Path realRoot = root.toRealPath();
     List<Path> classDirs = list(root, Files::isDirectory);
     if (classDirs.size() < 2) {
       throw new DataFileException(root.toString(), DataFileException.NO_OFFSET, "found " + classDirs.size()
@@ -74,10 +78,18 @@ public final class ImageFolderDataset implements Dataset {
     List<Integer> labels = new ArrayList<>();
     List<Skipped> skipped = new ArrayList<>();
     for (Path classDir : classDirs) {
+      Path realClassDir = classDir.toRealPath();
+      if (!realClassDir.startsWith(realRoot)) {
+        throw new DataFileException(classDir.toString(), DataFileException.NO_OFFSET, "class folder leads (through"
+            + " a symbolic link) to " + realClassDir + ", outside the data folder " + realRoot + "; it was not read");
+      }
       int label = classNames.size();
       classNames.add(classDir.getFileName().toString());
       int before = images.size();
       for (Path file : list(classDir, f -> Files.isRegularFile(f) && Images.hasImageExtension(f))) {
+        // DataPaths' rule for names in label files: refuses a link out of the data folder.
+        DataPaths.resolve(realRoot, realRoot.relativize(realClassDir.resolve(file.getFileName())).toString(),
+            classDir);
         try {
           images.add(Images.load(file, channels, height, width).data());
           labels.add(label);

@@ -79,4 +79,29 @@ class ImageFolderDatasetTest {
     assertTrue(e.getMessage().contains("one sub-folder per class"), e.getMessage());
     assertThrows(NoSuchFileException.class, () -> ImageFolderDataset.load(root.resolve("absent"), 1, 8, 8));
   }
+
+  /**
+   * A link that stays inside the data folder is followed; an image or a class folder linking out of it is
+   * refused with an error naming the entry and where it leads, before anything outside is opened.
+   */
+  @Test
+  void linksOutOfTheDataFolderAreRefused(@TempDir Path outside) throws IOException {
+    Path data = root.resolve("data");
+    png(data.resolve("a/1.png"), grey(8, 8));
+    png(data.resolve("b/1.png"), grey(8, 8));
+    Files.createSymbolicLink(data.resolve("b/again.png"), data.resolve("a/1.png"));
+    assertEquals(3, ImageFolderDataset.load(data, 1, 8, 8).size());
+
+    png(outside.resolve("secret.png"), grey(8, 8));
+    Files.createSymbolicLink(data.resolve("a/escape.png"), outside.resolve("secret.png"));
+    DataFileException e = assertThrows(DataFileException.class, () -> ImageFolderDataset.load(data, 1, 8, 8));
+    assertTrue(e.getMessage().contains("escape.png") && e.getMessage().contains("outside"), e.getMessage());
+    Files.delete(data.resolve("a/escape.png"));
+
+    png(outside.resolve("c/1.png"), grey(8, 8));
+    Files.createSymbolicLink(data.resolve("c"), outside.resolve("c"));
+    e = assertThrows(DataFileException.class, () -> ImageFolderDataset.load(data, 1, 8, 8));
+    assertTrue(e.getMessage().startsWith(data.resolve("c") + ": class folder leads (through a symbolic link) to"),
+        e.getMessage());
+  }
 }
