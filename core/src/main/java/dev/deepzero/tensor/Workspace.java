@@ -31,8 +31,10 @@ import java.util.Map;
  * outputs within the step is unaffected. The one other reused memory is the SIMD kernels' per-thread packing
  * buffers, below this package (see {@code PanamaGemm}).
  *
- * <p>Scopes nest: opening another workspace inside a scope makes it current until it closes. A workspace is
- * used by the thread that opened it; it is not thread-safe.
+ * <p>Scopes nest, innermost closed first: opening another workspace inside a scope makes it current until it
+ * closes, and opening the same one again (a {@code predict} called inside a step or inside another
+ * {@code predict}) starts an inner scope whose closing frees only what was taken since it opened, as a stack
+ * allocator does. A workspace is used by the thread that opened it; it is not thread-safe.
  */
 public final class Workspace {
 
@@ -42,22 +44,19 @@ public final class Workspace {
   // Free arrays by length, and the arrays lent out by the open scope.
   private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
   private final List<float[]> lent = new ArrayList<>();
-  private boolean open;
+  // Scopes of this workspace open now: each frees, when it closes, what was lent since it opened.
+  private int depth;
 
   /** A closed workspace holding no memory yet. */
   public Workspace() {}
 
   /**
-   * Opens a scope: until it is closed, {@link Tensor#empty} on this thread draws from this workspace.
-   *
-   * @throws IllegalStateException if this workspace is already open
+   * Opens a scope: until it is closed, {@link Tensor#empty} on this thread draws from this workspace. Inside an
+   * open scope of this workspace it opens an inner one, which frees only what is taken after it.
    */
   public Scope open() {
-    if (open) {
-      throw new IllegalStateException("Workspace.open: this workspace is already open (close its scope first)");
-    }
-    open = true;
-    Scope scope = new Scope(CURRENT.get());
+    depth++;
+    Scope scope = new Scope(CURRENT.get(), lent.size(), depth);
     CURRENT.set(this);
     return scope;
   }
@@ -101,10 +100,15 @@ public final class Workspace {
   /** The open period of a {@link Workspace}; closing it frees what was taken and restores the outer workspace. */
   public final class Scope implements AutoCloseable {
     private final Workspace outer;
+    // Arrays lent before this scope opened stay lent when it closes.
+    private final int firstLent;
+    private final int level;
     private boolean closed;
 
-    private Scope(Workspace outer) {
+    private Scope(Workspace outer, int firstLent, int level) {
       this.outer = outer;
+      this.firstLent = firstLent;
+      this.level = level;
     }
 
     /**
@@ -117,16 +121,17 @@ public final class Workspace {
       if (closed) {
         return;
       }
-      if (CURRENT.get() != Workspace.this) {
+      if (CURRENT.get() != Workspace.this || depth != level) {
         throw new IllegalStateException("Workspace scope closed out of order or on another thread");
       }
       closed = true;
       CURRENT.set(outer);
-      open = false;
-      for (float[] array : lent) {
+      depth--;
+      List<float[]> taken = lent.subList(firstLent, lent.size());
+      for (float[] array : taken) {
         free.computeIfAbsent(array.length, k -> new ArrayDeque<>()).push(array);
       }
-      lent.clear();
+      taken.clear();
     }
   }
 }

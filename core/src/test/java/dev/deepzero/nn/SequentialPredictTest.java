@@ -14,6 +14,7 @@ import dev.deepzero.nn.layers.Linear;
 import dev.deepzero.nn.layers.MaxPool2d;
 import dev.deepzero.nn.layers.Relu;
 import dev.deepzero.tensor.Tensor;
+import dev.deepzero.tensor.Workspace;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,24 @@ class SequentialPredictTest {
     assertArrayEquals(firstValues, first.data(), "the second call changed the first output");
     assertArrayEquals(net.forward(b, Mode.EVAL).data(), second.data());
     assertArrayEquals(net.forward(a, Mode.EVAL).data(), net.predict(a).data());
+  }
+
+  /**
+   * predict inside an open scope of the thread's own workspace (an evaluation inside a training step, a model
+   * that predicts inside another's predict) nests its slices in that scope and leaves the caller's memory alone.
+   */
+  @Test
+  void predictInsideAnOpenScopeOfTheSameWorkspace() {
+    SplittableRandom rng = new SplittableRandom(5);
+    Sequential net = convNet(rng);
+    Tensor x = Tensor.uniform(rng, -1f, 1f, Sequential.PREDICT_SLICE + 20, 1, 8, 8);
+    float[] expected = net.predict(x).data().clone();
+    try (Workspace.Scope step = Workspace.ofCurrentThread().open()) {
+      Tensor held = Tensor.empty(64);
+      held.fill(7f);
+      assertArrayEquals(expected, net.predict(x).data());
+      assertEquals(7f, held.data()[63], 0f);
+    }
   }
 
   @Test

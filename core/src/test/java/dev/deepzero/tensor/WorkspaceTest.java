@@ -66,13 +66,37 @@ class WorkspaceTest {
     assertEquals(null, Workspace.current());
   }
 
+  /** Opening a workspace inside its own scope nests: the inner scope frees only what it took. */
+  @Test
+  void scopesOfOneWorkspaceNestLikeAStack() {
+    Workspace workspace = new Workspace();
+    try (Workspace.Scope step = workspace.open()) {
+      Tensor kept = Tensor.empty(6);
+      kept.fill(3f);
+      float[] innerArray;
+      try (Workspace.Scope inner = workspace.open()) {
+        Tensor scratch = Tensor.empty(6);
+        assertTrue(scratch.data() != kept.data(), "the inner scope must not reuse the outer scope's array");
+        innerArray = scratch.data();
+      }
+      assertSame(workspace, Workspace.current());
+      assertEquals(3f, kept.data()[5], 0f);
+      // The inner scope's array is free again; the outer one's is still lent.
+      assertSame(innerArray, Tensor.empty(6).data());
+      assertTrue(Tensor.empty(6).data() != kept.data());
+    }
+    assertEquals(null, Workspace.current());
+    assertEquals(18, workspace.floats());
+  }
+
   @Test
   void misuseIsAnError() {
     Workspace workspace = new Workspace();
     Workspace other = new Workspace();
     try (Workspace.Scope scope = workspace.open()) {
-      IllegalStateException twice = assertThrows(IllegalStateException.class, workspace::open);
-      assertTrue(twice.getMessage().contains("already open"), twice.getMessage());
+      Workspace.Scope nested = workspace.open();
+      assertThrows(IllegalStateException.class, scope::close, "closing the outer scope before the nested one");
+      nested.close();
       Workspace.Scope inner = other.open();
       assertThrows(IllegalStateException.class, scope::close, "closing the outer scope first");
       inner.close();
