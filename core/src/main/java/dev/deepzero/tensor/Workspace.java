@@ -2,9 +2,12 @@ package dev.deepzero.tensor;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Memory reused from one training step (or inference slice) to the next, in the manner of DL4J's workspaces and
@@ -31,6 +34,12 @@ import java.util.Map;
  * outputs within the step is unaffected. The one other reused memory is the SIMD kernels' per-thread packing
  * buffers, below this package (see {@code PanamaGemm}).
  *
+ * <p>What a workspace keeps between scopes is what its last outermost scope used: arrays that scope did not take
+ * are dropped when it closes. A loop of fixed shapes reuses every array it kept; when the shapes change (another
+ * batch size, a larger input) the arrays of the old ones go at the end of the first scope that did without them,
+ * rather than piling up in a thread's own workspace (a server thread seeing every batch size from 1 to 64, or a
+ * benchmark sweeping sizes, held the activations of all of them).
+ *
  * <p>Scopes nest, innermost closed first: opening another workspace inside a scope makes it current until it
  * closes, and opening the same one again (a {@code predict} called inside a step or inside another
  * {@code predict}) starts an inner scope whose closing frees only what was taken since it opened, as a stack
@@ -46,6 +55,9 @@ public final class Workspace {
   private final List<float[]> lent = new ArrayList<>();
   // Scopes of this workspace open now: each frees, when it closes, what was lent since it opened.
   private int depth;
+  // Every array taken since the outermost scope opened, lent or freed again by an inner scope (each once): what
+  // is kept when it closes.
+  private final Set<float[]> usedInScope = Collections.newSetFromMap(new IdentityHashMap<>());
 
   /** A closed workspace holding no memory yet. */
   public Workspace() {}
@@ -80,6 +92,7 @@ public final class Workspace {
     ArrayDeque<float[]> arrays = free.get(length);
     float[] array = arrays == null || arrays.isEmpty() ? new float[length] : arrays.pop();
     lent.add(array);
+    usedInScope.add(array);
     return array;
   }
 
@@ -127,6 +140,16 @@ public final class Workspace {
       closed = true;
       CURRENT.set(outer);
       depth--;
+      if (depth == 0) {
+        // The outermost scope: keep exactly the arrays it used, drop the ones it did without.
+        free.clear();
+        for (float[] array : usedInScope) {
+          free.computeIfAbsent(array.length, k -> new ArrayDeque<>()).push(array);
+        }
+        usedInScope.clear();
+        lent.clear();
+        return;
+      }
       List<float[]> taken = lent.subList(firstLent, lent.size());
       for (float[] array : taken) {
         free.computeIfAbsent(array.length, k -> new ArrayDeque<>()).push(array);

@@ -66,6 +66,40 @@ class WorkspaceTest {
     assertEquals(null, Workspace.current());
   }
 
+  /**
+   * A workspace keeps what its last outermost scope used: arrays of shapes a scope did without are dropped, so a
+   * thread's own workspace does not hold every shape it ever saw. Arrays an inner scope freed count as used, once.
+   */
+  @Test
+  void aScopeKeepsOnlyWhatItUsed() {
+    Workspace workspace = new Workspace();
+    try (Workspace.Scope step = workspace.open()) {
+      Tensor.empty(100);
+      Tensor.empty(10);
+    }
+    assertEquals(110, workspace.floats());
+    try (Workspace.Scope step = workspace.open()) {
+      Tensor.empty(10);
+    }
+    assertEquals(10, workspace.floats(), "the 100 floats the second scope did without are dropped");
+    float[] a;
+    float[] b;
+    try (Workspace.Scope step = workspace.open()) {
+      try (Workspace.Scope inner = workspace.open()) {
+        a = Tensor.empty(7).data();
+      }
+      assertSame(a, Tensor.empty(7).data(), "the inner scope's array is free again");
+      b = Tensor.empty(7).data();
+    }
+    assertEquals(14, workspace.floats());
+    try (Workspace.Scope step = workspace.open()) {
+      float[] first = Tensor.empty(7).data();
+      float[] second = Tensor.empty(7).data();
+      assertNotSame(first, second, "an array kept once is lent once");
+      assertTrue((first == a && second == b) || (first == b && second == a));
+    }
+  }
+
   /** Opening a workspace inside its own scope nests: the inner scope frees only what it took. */
   @Test
   void scopesOfOneWorkspaceNestLikeAStack() {
