@@ -123,13 +123,18 @@ public final class Sequential implements Layer {
   }
 
   /**
-   * The layers in eval mode, each absorbing the following ones it can ({@link Layer#predictAbsorbs}): the result
-   * of {@code forward(x, Mode.EVAL)}, to the bit, in fewer passes.
+   * The layers in eval mode, each absorbing the following ones it can ({@link Layer#predictAbsorbs}), nested
+   * containers likewise: the result of {@code forward(x, Mode.EVAL)}, to the bit, in fewer passes.
    */
   private Tensor predictLayers(Tensor x) {
     for (int i = 0; i < layers.size(); i++) {
       Layer layer = layers.get(i);
       List<Layer> following = layers.subList(i + 1, layers.size());
+      if (layer instanceof Sequential nested) {
+        // A container inside runs its own layers fused too (not across its edges).
+        x = nested.predictLayers(x);
+        continue;
+      }
       int absorbed = layer.predictAbsorbs(following);
       x = absorbed == 0 ? layer.forward(x, Mode.EVAL) : layer.predictAbsorbing(x, following.subList(0, absorbed));
       i += absorbed;

@@ -58,6 +58,21 @@ class SequentialPredictTest {
     assertArrayEquals(net.forward(a, Mode.EVAL).data(), net.predict(a).data());
   }
 
+  /** A Sequential inside a Sequential fuses its own convolutions in predict, with the same bits. */
+  @Test
+  void nestedContainersPredictFusedWithTheSameBits() {
+    SplittableRandom rng = new SplittableRandom(12);
+    Sequential block = new Sequential(new Conv2d(3, 6, 3, 1, 1, rng), new BatchNorm(6), new LeakyRelu(0.1f));
+    Sequential net = new Sequential(block, new MaxPool2d(2), new Flatten(), new Linear(6 * 4 * 4, 3, rng));
+    net.forward(Tensor.uniform(rng, -1f, 2f, 9, 3, 8, 8), Mode.TRAIN); // running statistics away from 0 and 1
+    Tensor x = Tensor.uniform(rng, -1f, 1f, 5, 3, 8, 8);
+    Tensor layerByLayer = x;
+    for (Layer layer : List.of(block.get(0), block.get(1), block.get(2), net.get(1), net.get(2), net.get(3))) {
+      layerByLayer = layer.forward(layerByLayer, Mode.EVAL);
+    }
+    assertArrayEquals(layerByLayer.data(), net.predict(x).data());
+  }
+
   /**
    * predict inside an open scope of the thread's own workspace (an evaluation inside a training step, a model
    * that predicts inside another's predict) nests its slices in that scope and leaves the caller's memory alone.
