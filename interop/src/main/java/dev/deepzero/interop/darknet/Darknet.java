@@ -24,6 +24,7 @@ import dev.deepzero.tensor.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,22 +136,41 @@ public final class Darknet {
 
   // ------------------------------------------------------------------------------------------------ reading
 
+  /** The largest cfg file read: darknet's own are a few KB, so anything near this is not one. */
+  static final long MAX_CFG_BYTES = 16L << 20;
+
   /**
    * Reads {@code cfg} and {@code weights} into a deepzero network.
    *
    * @param weights the {@code .weights} file, or {@code null} to keep fresh random weights
-   * @throws IllegalArgumentException naming the cfg line of an unsupported section or option, or the weights
-   *     file whose size does not fit the cfg
+   * @throws IllegalArgumentException naming the files, and the cfg line of an unsupported section or option or
+   *     the size of weights that do not fit the cfg
    * @throws IOException if a file cannot be read
    */
   public static Model read(Path cfg, Path weights) throws IOException {
-    List<Section> sections = DarknetCfg.parse(Files.readString(cfg, StandardCharsets.UTF_8));
-    Weights source = weights == null ? null : Weights.open(weights);
-    Model model = build(sections, source);
-    if (source != null) {
-      source.requireFullyRead();
+    try {
+      if (Files.size(cfg) > MAX_CFG_BYTES) {
+        throw new IllegalArgumentException(Files.size(cfg) + " bytes is over the " + (MAX_CFG_BYTES >> 20)
+            + " MB a darknet cfg may have (the largest of darknet's own are a few KB)");
+      }
+      String text;
+      try {
+        text = Files.readString(cfg, StandardCharsets.UTF_8);
+      } catch (CharacterCodingException e) {
+        throw new IllegalArgumentException("not UTF-8 text (" + e + ")", e);
+      }
+      List<Section> sections = DarknetCfg.parse(text);
+      Weights source = weights == null ? null : Weights.open(weights);
+      Model model = build(sections, source);
+      if (source != null) {
+        source.requireFullyRead();
+      }
+      return model;
+    } catch (IllegalArgumentException e) {
+      // The parser and the builder know lines and layers, not files: the cfg is named first (weights that do not
+      // fit it are named after it by the reader of the weights).
+      throw new IllegalArgumentException(cfg + ": " + e.getMessage(), e);
     }
-    return model;
   }
 
   private static Model build(List<Section> sections, Weights weights) {
@@ -362,10 +382,16 @@ public final class Darknet {
       int major = buf.getInt();
       int minor = buf.getInt();
       buf.getInt(); // revision
-      if (major * 10 + minor >= 2 && major < 1000 && minor < 1000) {
-        buf.getLong(); // seen, a size_t
+      // seen: a size_t from version 0.2 on, an int before (the header is 20 or 16 bytes).
+      boolean sizeT = major * 10 + minor >= 2 && major < 1000 && minor < 1000;
+      if (sizeT && buf.remaining() < Long.BYTES) {
+        throw new IllegalArgumentException(file + ": " + buf.limit() + " bytes is too short for a darknet version "
+            + major + "." + minor + " weights header (20 bytes)");
+      }
+      if (sizeT) {
+        buf.getLong();
       } else {
-        buf.getInt(); // seen, an int
+        buf.getInt();
       }
       return new Weights(file, buf, major > 1000 || minor > 1000);
     }
