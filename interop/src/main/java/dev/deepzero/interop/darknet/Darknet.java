@@ -374,6 +374,13 @@ public final class Darknet {
     }
 
     static Weights open(Path file) throws IOException {
+      // The file is read whole: refuse by name, before reading, one that no array or no heap here can hold.
+      long size = Files.size(file);
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException(file + ": " + size + " bytes is more than one Java array holds (2 GB);"
+            + " darknet weights this large are not supported");
+      }
+      Limits.requireHeap(size, "reading the darknet weights " + file);
       ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
       if (buf.remaining() < 16) {
         throw new IllegalArgumentException(file + ": " + buf.remaining() + " bytes is too short for a darknet"

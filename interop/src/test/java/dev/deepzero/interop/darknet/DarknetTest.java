@@ -195,6 +195,21 @@ class DarknetTest {
     assertTrue(e.getMessage().contains("needs at least 192000000 more floats"), e.getMessage());
   }
 
+  /** A 3 GB weights file (sparse: it takes no disk) is refused by name before a byte of it is read. */
+  @Test
+  void weightsLargerThanAnArrayAreRefusedBeforeReading() throws Exception {
+    Path cfg = Files.writeString(dir.resolve("small.cfg"), "[net]\nheight=8\nwidth=8\nchannels=1\n\n"
+        + "[connected]\noutput=3\nactivation=linear\n");
+    Path weights = dir.resolve("huge.weights");
+    try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(weights.toFile(), "rw")) {
+      file.setLength(3L << 30);
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Darknet.read(cfg, weights));
+    assertTrue(e.getMessage().contains("huge.weights") && e.getMessage().contains("more than one Java array"),
+        e.getMessage());
+    Files.delete(weights);
+  }
+
   private void assertCfgError(String cfg, String fragment) throws IOException {
     Path file = dir.resolve("bad.cfg");
     Files.writeString(file, cfg);
