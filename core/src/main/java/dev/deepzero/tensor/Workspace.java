@@ -141,11 +141,15 @@ public final class Workspace {
       CURRENT.set(outer);
       depth--;
       if (depth == 0) {
-        // The outermost scope: keep exactly the arrays it used, drop the ones it did without.
-        free.clear();
+        // The outermost scope: keep exactly the arrays it used, drop the ones it did without. The queues are
+        // emptied and refilled, not made anew, so a loop of fixed shapes allocates nothing here.
+        for (ArrayDeque<float[]> arrays : free.values()) {
+          arrays.clear();
+        }
         for (float[] array : usedInScope) {
           free.computeIfAbsent(array.length, k -> new ArrayDeque<>()).push(array);
         }
+        free.values().removeIf(ArrayDeque::isEmpty);
         usedInScope.clear();
         lent.clear();
         return;
