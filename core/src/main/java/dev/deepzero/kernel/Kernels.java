@@ -66,6 +66,12 @@ public interface Kernels {
   /** Returns {@code Σ a[i]} over {@code n} elements. */
   float sum(float[] a, int aOff, int n);
 
+  /**
+   * Returns {@code Σ (a[i] - center)²} over {@code n} elements: a variance's second pass, reading {@code a} once
+   * without storing the deviations.
+   */
+  float sumSquaredDeviations(float[] a, int aOff, int n, float center);
+
   /** Returns {@code max a[i]} over {@code n >= 1} elements. */
   float max(float[] a, int aOff, int n);
 

@@ -95,6 +95,16 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public float sumSquaredDeviations(float[] a, int aOff, int n, float center) {
+    float acc = 0f;
+    for (int i = 0; i < n; i++) {
+      float d = a[aOff + i] - center;
+      acc += d * d;
+    }
+    return acc;
+  }
+
+  @Override
   public float max(float[] a, int aOff, int n) {
     float best = a[aOff];
     for (int i = 1; i < n; i++) {

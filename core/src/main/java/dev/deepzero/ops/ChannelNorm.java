@@ -77,11 +77,7 @@ public final class ChannelNorm {
           float mu = (float) (sum / perChannel);
           double sq = 0;
           for (int b = 0; b < n; b++) {
-            int run = (b * channels + c) * spatial;
-            for (int i = run, end = run + spatial; i < end; i++) {
-              xh[i] = in[i] - mu; // the deviations, until x̂ overwrites them below
-            }
-            sq += runDot(xh, run, xh, spatial);
+            sq += runSquaredDeviations(in, (b * channels + c) * spatial, spatial, mu);
           }
           mean[c] = mu;
           inv[c] = (float) (1.0 / Math.sqrt(sq / perChannel + epsilon));
@@ -160,6 +156,18 @@ public final class ChannelNorm {
     float sum = 0f;
     for (int i = from; i < from + length; i++) {
       sum += a[i];
+    }
+    return sum;
+  }
+
+  private static float runSquaredDeviations(float[] a, int from, int length, float center) {
+    if (length >= KERNEL_RUN) {
+      return KERNELS.sumSquaredDeviations(a, from, length, center);
+    }
+    float sum = 0f;
+    for (int i = from; i < from + length; i++) {
+      float d = a[i] - center;
+      sum += d * d;
     }
     return sum;
   }

@@ -116,6 +116,35 @@ final class PanamaKernels implements Kernels {
   }
 
   @Override
+  public float sumSquaredDeviations(float[] a, int aOff, int n, float center) {
+    FloatVector c = FloatVector.broadcast(S, center);
+    FloatVector acc0 = FloatVector.zero(S);
+    FloatVector acc1 = acc0;
+    int i = 0;
+    // Two chains of multiply-adds, as in dotProduct: one would wait on its own latency.
+    int bound2 = n - n % (2 * VL);
+    for (; i < bound2; i += 2 * VL) {
+      FloatVector d0 = FloatVector.fromArray(S, a, aOff + i).sub(c);
+      FloatVector d1 = FloatVector.fromArray(S, a, aOff + i + VL).sub(c);
+      acc0 = d0.fma(d0, acc0);
+      acc1 = d1.fma(d1, acc1);
+    }
+    for (int bound = S.loopBound(n); i < bound; i += VL) {
+      FloatVector d = FloatVector.fromArray(S, a, aOff + i).sub(c);
+      acc0 = d.fma(d, acc0);
+    }
+    float[] lanes = LANES.get();
+    acc0.add(acc1).intoArray(lanes, 0);
+    float res = lanesSum(lanes, 0);
+    // scalar tail
+    for (; i < n; i++) {
+      float d = a[aOff + i] - center;
+      res = Math.fma(d, d, res);
+    }
+    return res;
+  }
+
+  @Override
   public float max(float[] a, int aOff, int n) {
     float res = a[aOff];
     int i = 0;

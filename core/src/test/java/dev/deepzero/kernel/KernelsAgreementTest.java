@@ -79,6 +79,10 @@ final class KernelsAgreementTest {
       float delta = RTOL_PER_TERM * n;
       assertEquals(scalar.dot(a, off, b, off, n), panama.dot(a, off, b, off, n), delta, "dot " + n);
       assertEquals(scalar.sum(a, off, n), panama.sum(a, off, n), delta, "sum " + n);
+      // Values in [-1, 1] and a center in [-1, 1]: each squared deviation is at most 4.
+      float center = a[off];
+      assertEquals(scalar.sumSquaredDeviations(a, off, n, center), panama.sumSquaredDeviations(a, off, n, center),
+          4 * delta, "sumSquaredDeviations " + n);
       assertEquals(scalar.max(a, off, n), panama.max(a, off, n), 0f, "max " + n);
     }
   }
