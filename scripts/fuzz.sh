@@ -3,20 +3,22 @@
 #
 #   scripts/fuzz.sh [--minutes M] [--runs N] [--java PATH] [TARGET...]
 #
-# TARGETs are the @FuzzTest methods of core/src/test/java/dev/deepzero/fuzz/ParserFuzzTest.java (all of them by
-# default). Each runs in its own JVM (JDK 25 when installed, the Vector API module on, a 512 MB heap so that an
-# input which makes a parser allocate without bound is an OutOfMemoryError, hence a finding; the targets also
-# fail any call that allocates over 64 MB) until M minutes (default 10) or N executions (default 1,000,000) have
-# passed, whichever comes first, or until a finding.
+# TARGETs are the @FuzzTest methods of core's ParserFuzzTest (the IDX, safetensors, checkpoint, image and label
+# parsers) and of interop's DarknetFuzzTest (the darknet cfg and weights readers), all of them by default; name
+# one as METHOD or, where two classes share a name, as CLASS#METHOD. Each runs in its own JVM (JDK 25 when
+# installed, the Vector API module on, a 512 MB heap so that an input which makes a parser allocate without bound
+# is an OutOfMemoryError, hence a finding; the targets also fail any call that allocates over 64 MB) until M
+# minutes (default 10) or N executions (default 1,000,000) have passed, whichever comes first, or until a finding.
 #
 # Output, under core/target/fuzz/: TARGET.log (Jazzer's progress lines "#N ... cov: E ft: F ...") and
 # summary.tsv (target, executions, edges, features, seconds, exit status, findings).
-# The inputs that grow coverage go to core/.cifuzz-corpus/ (not committed). A finding (an undocumented exception,
-# an OutOfMemoryError, a timeout) is written by Jazzer straight into the regression corpus,
-# core/src/test/resources/dev/deepzero/fuzz/ParserFuzzTestInputs/TARGET/crash-<sha1>: a plain `mvn verify` then
+# The inputs that grow coverage go to the module's .cifuzz-corpus/ (not committed). A finding (an undocumented
+# exception, an OutOfMemoryError, a timeout) is written by Jazzer straight into the regression corpus,
+# MODULE/src/test/resources/dev/deepzero/fuzz/CLASSInputs/TARGET/crash-<sha1>: a plain `mvn verify` then
 # replays it and fails until the parser is fixed (reproduce it alone with
-# `mvn -pl core test -Dtest='ParserFuzzTest#TARGET'`); rename it to say what it holds and commit it with the fix.
-# Jazzer stops a target at its first finding: fix it and run the target again for its full budget.
+# `mvn -pl core,interop test -Dtest='CLASS#TARGET' -Dsurefire.failIfNoSpecifiedTests=false`); rename it to say
+# what it holds and commit it with the fix. Jazzer stops a target at its first finding: fix it and run the target
+# again for its full budget.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 minutes=10
@@ -28,7 +30,7 @@ while [ $# -gt 0 ]; do
     --minutes) minutes="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --java) java_bin="$2"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
@@ -36,10 +38,31 @@ if [ -z "$java_bin" ]; then
   java_bin=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
   [ -x "$java_bin" ] || java_bin="$(command -v java)"
 fi
-test_class="$here/core/src/test/java/dev/deepzero/fuzz/ParserFuzzTest.java"
+# Every fuzz target as MODULE:CLASS#METHOD.
+all_targets=()
+for module_class in core:ParserFuzzTest interop:DarknetFuzzTest; do
+  module="${module_class%%:*}"
+  class="${module_class#*:}"
+  while read -r method; do
+    all_targets+=("$module:$class#$method")
+  done < <(grep -A1 '@FuzzTest' "$here/$module/src/test/java/dev/deepzero/fuzz/$class.java" \
+    | sed -n 's/^ *void \([a-zA-Z0-9]*\)(.*/\1/p')
+done
+chosen=()
 if [ ${#targets[@]} -eq 0 ]; then
-  mapfile -t targets < <(grep -A1 '@FuzzTest' "$test_class" | sed -n 's/^ *void \([a-zA-Z0-9]*\)(.*/\1/p')
+  chosen=("${all_targets[@]}")
 fi
+for name in "${targets[@]}"; do
+  matches=()
+  for t in "${all_targets[@]}"; do
+    case "$t" in *"#$name" | *":$name") matches+=("$t") ;; esac
+  done
+  if [ ${#matches[@]} -ne 1 ]; then
+    echo "fuzz.sh: '$name' names ${#matches[@]} targets; the targets are: ${all_targets[*]#*:}" >&2
+    exit 2
+  fi
+  chosen+=("${matches[0]}")
+done
 out="$here/core/target/fuzz"
 mkdir -p "$out"
 [ -f "$out/summary.tsv" ] || printf 'target\texecutions\tedges\tfeatures\tseconds\texit\tfindings\n' > "$out/summary.tsv"
@@ -47,16 +70,22 @@ mkdir -p "$out"
 # the disk of a busy machine.
 tmpdir=""
 [ -d /dev/shm ] && [ -w /dev/shm ] && tmpdir="-Djava.io.tmpdir=/dev/shm"
-inputs="$here/core/src/test/resources/dev/deepzero/fuzz/ParserFuzzTestInputs"
 
-cd "$here" && mvn -B -q -pl core test-compile || exit 1
-for target in "${targets[@]}"; do
+# interop's targets use core's test classes (its Documented contract) through core's test jar, so both modules
+# build in one reactor.
+cd "$here" && mvn -B -q -pl core,interop test-compile || exit 1
+for chosen_target in "${chosen[@]}"; do
+  module="${chosen_target%%:*}"
+  class="${chosen_target#*:}"
+  class="${class%%#*}"
+  target="${chosen_target##*#}"
+  inputs="$here/$module/src/test/resources/dev/deepzero/fuzz/${class}Inputs"
   log="$out/$target.log"
   before=$(find "$inputs/$target" -name 'crash-*' -o -name 'timeout-*' 2>/dev/null | sort)
   echo "fuzzing $target for up to $minutes min or $runs executions on $java_bin (log: $log)"
   start=$(date +%s)
   # jazzer.internal.arg.0 is libFuzzer's argv[0]; the later flags override the annotation's defaults.
-  JAZZER_FUZZ=1 nice mvn -B -pl core surefire:test -Dtest="ParserFuzzTest#$target" \
+  JAZZER_FUZZ=1 nice mvn -B -pl core,interop test -Dtest="$class#$target" \
     -Dsurefire.failIfNoSpecifiedTests=false -Djvm="$java_bin" \
     "-Dtest.argLine=--add-modules jdk.incubator.vector -Xss4m -Xmx512m $tmpdir" \
     -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1="-max_total_time=$((minutes * 60))" \

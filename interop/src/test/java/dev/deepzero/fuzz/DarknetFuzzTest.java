@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
  * errors allowed are documented ones naming a file, and one call allocates at most 64 MB, whatever the cfg
  * declares. Without {@code JAZZER_FUZZ} each target replays its inputs under
  * {@code src/test/resources/dev/deepzero/fuzz/DarknetFuzzTestInputs/<target>/}: seeds, and every finding that
- * was fixed (a 17-byte header of version 0.2 read past its end). To fuzz one for 10 minutes, from the repository
- * root ({@code scripts/fuzz.sh} runs core's targets the same way):
+ * was fixed (a 17-byte header of version 0.2 read past its end). {@code scripts/fuzz.sh weights} fuzzes one for 10
+ * minutes with a summary line; by hand, from the repository root:
  *
  * <pre>
  * JAZZER_FUZZ=1 mvn -pl core,interop test -Dtest='DarknetFuzzTest#weights' -Dsurefire.failIfNoSpecifiedTests=false \
