@@ -96,4 +96,39 @@ public interface Kernels {
    */
   void leakyReluBackward(float slope, float[] x, int xOff, float[] gradOut, int gOff,
       float[] dst, int dstOff, int n);
+
+  // ---------------------------------------------------------------- Winograd F(2x2, 3x3) transforms
+  //
+  // Data for these is lane-interleaved: a point of a plane is `lanes` consecutive floats, one per image of a
+  // group, so one vector holds the same pixel of every image. A plane row is `rowStride` floats.
+
+  /**
+   * The input transform {@code V = Bᵀ · d · B} of {@code tiles} tiles along a row: tile {@code tx} is the 4x4
+   * patch of points whose top left is {@code d[dOff + 2·tx·lanes]}; position {@code ξ = 4i + j} of its
+   * transform goes to {@code v[vOff + ξ·vStride + tx·lanes]}. With Bᵀ's rows {@code (1, 0, -1, 0)},
+   * {@code (0, 1, 1, 0)}, {@code (0, -1, 1, 0)}, {@code (0, 1, 0, -1)}: down the columns
+   * {@code t_0 = d_0 - d_2, t_1 = d_1 + d_2, t_2 = d_2 - d_1, t_3 = d_1 - d_3}, then the same along each row of t.
+   */
+  void winogradInputTransform(float[] d, int dOff, int rowStride, int tiles, int lanes, float[] v, int vOff,
+      int vStride);
+
+  /**
+   * The output transform {@code y = Aᵀ · M · A} of {@code tiles} tiles: position {@code ξ = 4i + j} of tile
+   * {@code tx} at {@code m[mOff + ξ·mStride + tx·lanes]}; its 2x2 outputs go to the points at
+   * {@code y[yOff + 2·tx·lanes]} (and the next point, and the same two a row below). With Aᵀ's rows
+   * {@code (1, 1, 1, 0)} and {@code (0, 1, -1, -1)}: along each row {@code r_i0 = (M_i0 + M_i1) + M_i2},
+   * {@code r_i1 = (M_i1 - M_i2) - M_i3}, then down the two columns the same.
+   */
+  void winogradOutputTransform(float[] m, int mOff, int mStride, int tiles, int lanes, float[] y, int yOff,
+      int rowStride);
+
+  /**
+   * The output-gradient transform {@code A · dy · Aᵀ} of {@code tiles} tiles, the weight gradient's operand:
+   * tile {@code tx}'s 2x2 gradient at the points {@code g[gOff + 2·tx·lanes]} (and the next, and the two a row
+   * below), position {@code ξ = 4i + j} of its 4x4 transform to {@code m[mOff + ξ·mStride + tx·lanes]}.
+   * Each row {@code (p, q)} of {@code A · dy} (rows {@code (a, b), (a + c, b + d), (a - c, b - d), (-c, -d)})
+   * becomes {@code (p, p + q, p - q, -q)}.
+   */
+  void winogradGradientTransform(float[] g, int gOff, int rowStride, int tiles, int lanes, float[] m, int mOff,
+      int mStride);
 }

@@ -157,4 +157,87 @@ public final class ScalarKernels implements Kernels {
       dst[dstOff + i] = x[xOff + i] > 0f ? g : slope * g;
     }
   }
+
+  @Override
+  public void winogradInputTransform(float[] d, int dOff, int rowStride, int tiles, int lanes, float[] v, int vOff,
+      int vStride) {
+    float[] t = new float[16];
+    for (int tx = 0; tx < tiles; tx++) {
+      for (int lane = 0; lane < lanes; lane++) {
+        int p = dOff + 2 * tx * lanes + lane;
+        for (int j = 0; j < 4; j++) {
+          int q = p + j * lanes;
+          float d0 = d[q];
+          float d1 = d[q + rowStride];
+          float d2 = d[q + 2 * rowStride];
+          float d3 = d[q + 3 * rowStride];
+          t[j] = d0 - d2;
+          t[4 + j] = d1 + d2;
+          t[8 + j] = d2 - d1;
+          t[12 + j] = d1 - d3;
+        }
+        int to = vOff + tx * lanes + lane;
+        for (int i = 0; i < 4; i++) {
+          float t0 = t[4 * i];
+          float t1 = t[4 * i + 1];
+          float t2 = t[4 * i + 2];
+          float t3 = t[4 * i + 3];
+          v[to + 4 * i * vStride] = t0 - t2;
+          v[to + (4 * i + 1) * vStride] = t1 + t2;
+          v[to + (4 * i + 2) * vStride] = t2 - t1;
+          v[to + (4 * i + 3) * vStride] = t1 - t3;
+        }
+      }
+    }
+  }
+
+  @Override
+  public void winogradOutputTransform(float[] m, int mOff, int mStride, int tiles, int lanes, float[] y, int yOff,
+      int rowStride) {
+    float[] r = new float[8];
+    for (int tx = 0; tx < tiles; tx++) {
+      for (int lane = 0; lane < lanes; lane++) {
+        int q = mOff + tx * lanes + lane;
+        for (int i = 0; i < 4; i++) {
+          float m0 = m[q + 4 * i * mStride];
+          float m1 = m[q + (4 * i + 1) * mStride];
+          float m2 = m[q + (4 * i + 2) * mStride];
+          float m3 = m[q + (4 * i + 3) * mStride];
+          r[2 * i] = m0 + m1 + m2;
+          r[2 * i + 1] = m1 - m2 - m3;
+        }
+        int to = yOff + 2 * tx * lanes + lane;
+        y[to] = r[0] + r[2] + r[4];
+        y[to + lanes] = r[1] + r[3] + r[5];
+        y[to + rowStride] = r[2] - r[4] - r[6];
+        y[to + rowStride + lanes] = r[3] - r[5] - r[7];
+      }
+    }
+  }
+
+  @Override
+  public void winogradGradientTransform(float[] g, int gOff, int rowStride, int tiles, int lanes, float[] m,
+      int mOff, int mStride) {
+    for (int tx = 0; tx < tiles; tx++) {
+      for (int lane = 0; lane < lanes; lane++) {
+        int p = gOff + 2 * tx * lanes + lane;
+        float a = g[p];
+        float b = g[p + lanes];
+        float c = g[p + rowStride];
+        float d = g[p + rowStride + lanes];
+        int to = mOff + tx * lanes + lane;
+        gradientRow(m, to, mStride, a, b);
+        gradientRow(m, to + 4 * mStride, mStride, a + c, b + d);
+        gradientRow(m, to + 8 * mStride, mStride, a - c, b - d);
+        gradientRow(m, to + 12 * mStride, mStride, -c, -d);
+      }
+    }
+  }
+
+  private static void gradientRow(float[] m, int at, int stride, float p, float q) {
+    m[at] = p;
+    m[at + stride] = p + q;
+    m[at + 2 * stride] = p - q;
+    m[at + 3 * stride] = -q;
+  }
 }

@@ -30,6 +30,9 @@ import java.util.Arrays;
  * summed per block of images fixed by the batch size and the blocks added in order, so results are
  * bit-identical for any number of threads and any order the threads take the tasks in.
  *
+ * <p>3x3 stride-1 convolutions with enough channels and images ({@link Winograd#suits}) go to {@link Winograd}
+ * instead, in both directions: same results to rounding, from fewer multiplications.
+ *
  * <p>Memory: outputs and each chunk's scratch (unfolded columns, a group's product) come from {@link
  * Tensor#empty}, so inside a training step or prediction slice they are the last one's memory again.
  */
@@ -99,7 +102,7 @@ public final class Convolution {
     }
   }
 
-  private static void addBias(float[] y, int from, int to, float bias) {
+  static void addBias(float[] y, int from, int to, float bias) {
     for (int q = from; q < to; q++) {
       y[q] += bias;
     }
@@ -114,6 +117,9 @@ public final class Convolution {
   public static Tensor forward(Tensor x, Tensor weight, Tensor bias, Im2Col.Geometry g, Epilogue epilogue) {
     int n = x.dim(0);
     int outChannels = weight.dim(0);
+    if (Winograd.suits(g, outChannels, n)) {
+      return Winograd.forward(x, weight, bias, g, epilogue);
+    }
     int rows = g.colRows();
     int cols = g.colCols();
     Tensor out = Tensor.empty(n, outChannels, g.outHeight(), g.outWidth());
@@ -189,6 +195,9 @@ public final class Convolution {
       Tensor biasGrad, boolean needInputGradient) {
     int n = x.dim(0);
     int outChannels = weight.dim(0);
+    if (Winograd.suits(g, outChannels, n)) {
+      return Winograd.backward(x, weight, gradOutput, g, weightGrad, biasGrad, needInputGradient);
+    }
     int rows = g.colRows();
     int cols = g.colCols();
     float[] w = weight.data();

@@ -1,7 +1,8 @@
 /**
  * The operations under the layers, in the manner of PyTorch's {@code torch.nn.functional} under
  * {@code torch.nn}: matrix products ({@link dev.deepzero.ops.Gemm}), im2col ({@link dev.deepzero.ops.Im2Col}),
- * convolution ({@link dev.deepzero.ops.Convolution}), pooling ({@link dev.deepzero.ops.Pooling}), per-channel
+ * convolution ({@link dev.deepzero.ops.Convolution}, and {@link dev.deepzero.ops.Winograd} for 3x3 stride-1
+ * layers), pooling ({@link dev.deepzero.ops.Pooling}), per-channel
  * normalisation ({@link dev.deepzero.ops.ChannelNorm}) and elementwise work ({@link dev.deepzero.ops.Pointwise}).
  *
  * <p>A layer in {@code dev.deepzero.nn.layers} holds the formulas, the cache and the parameters; the operation

@@ -244,4 +244,117 @@ final class PanamaKernels implements Kernels {
       dst[dstOff + i] = x[xOff + i] > 0f ? g : slope * g;
     }
   }
+
+  // ---------------------------------------------------------------- Winograd transforms
+  //
+  // A vector per point when a point is 8 lanes (the convolution's groups of 8 images) and the platform has 256-bit
+  // vectors; otherwise the scalar reference. The same operations in the same order as the reference: same bits.
+
+  private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
+  private static final boolean POINT_VECTORS = VL >= 8;
+
+  @Override
+  public void winogradInputTransform(float[] d, int dOff, int rowStride, int tiles, int lanes, float[] v, int vOff,
+      int vStride) {
+    if (!POINT_VECTORS || lanes != 8) {
+      ScalarKernels.INSTANCE.winogradInputTransform(d, dOff, rowStride, tiles, lanes, v, vOff, vStride);
+      return;
+    }
+    for (int tx = 0; tx < tiles; tx++) {
+      int p = dOff + 16 * tx;
+      int to = vOff + 8 * tx;
+      // Rows of t = Bᵀ · d, each the sum or difference of two rows of d, then each row of t times B.
+      inputRow(d, p, p + 2 * rowStride, true, v, to, vStride);
+      inputRow(d, p + rowStride, p + 2 * rowStride, false, v, to + 4 * vStride, vStride);
+      inputRow(d, p + 2 * rowStride, p + rowStride, true, v, to + 8 * vStride, vStride);
+      inputRow(d, p + rowStride, p + 3 * rowStride, true, v, to + 12 * vStride, vStride);
+    }
+  }
+
+  /** Row {@code t = a ∓ b} of {@code Bᵀ · d} (rows of 4 points at {@code a}, {@code b}), then {@code t · B}. */
+  private static void inputRow(float[] d, int a, int b, boolean subtract, float[] v, int to, int vStride) {
+    FloatVector t0 = point(d, a, b, 0, subtract);
+    FloatVector t1 = point(d, a, b, 8, subtract);
+    FloatVector t2 = point(d, a, b, 16, subtract);
+    FloatVector t3 = point(d, a, b, 24, subtract);
+    t0.sub(t2).intoArray(v, to);
+    t1.add(t2).intoArray(v, to + vStride);
+    t2.sub(t1).intoArray(v, to + 2 * vStride);
+    t1.sub(t3).intoArray(v, to + 3 * vStride);
+  }
+
+  private static FloatVector point(float[] d, int a, int b, int offset, boolean subtract) {
+    FloatVector x = FloatVector.fromArray(S8, d, a + offset);
+    FloatVector y = FloatVector.fromArray(S8, d, b + offset);
+    return subtract ? x.sub(y) : x.add(y);
+  }
+
+  @Override
+  public void winogradOutputTransform(float[] m, int mOff, int mStride, int tiles, int lanes, float[] y, int yOff,
+      int rowStride) {
+    if (!POINT_VECTORS || lanes != 8) {
+      ScalarKernels.INSTANCE.winogradOutputTransform(m, mOff, mStride, tiles, lanes, y, yOff, rowStride);
+      return;
+    }
+    for (int tx = 0; tx < tiles; tx++) {
+      int q = mOff + 8 * tx;
+      FloatVector m0 = FloatVector.fromArray(S8, m, q);
+      FloatVector m1 = FloatVector.fromArray(S8, m, q + mStride);
+      FloatVector m2 = FloatVector.fromArray(S8, m, q + 2 * mStride);
+      FloatVector m3 = FloatVector.fromArray(S8, m, q + 3 * mStride);
+      FloatVector r00 = m0.add(m1).add(m2);
+      FloatVector r01 = m1.sub(m2).sub(m3);
+      m0 = FloatVector.fromArray(S8, m, q + 4 * mStride);
+      m1 = FloatVector.fromArray(S8, m, q + 5 * mStride);
+      m2 = FloatVector.fromArray(S8, m, q + 6 * mStride);
+      m3 = FloatVector.fromArray(S8, m, q + 7 * mStride);
+      FloatVector r10 = m0.add(m1).add(m2);
+      FloatVector r11 = m1.sub(m2).sub(m3);
+      m0 = FloatVector.fromArray(S8, m, q + 8 * mStride);
+      m1 = FloatVector.fromArray(S8, m, q + 9 * mStride);
+      m2 = FloatVector.fromArray(S8, m, q + 10 * mStride);
+      m3 = FloatVector.fromArray(S8, m, q + 11 * mStride);
+      FloatVector r20 = m0.add(m1).add(m2);
+      FloatVector r21 = m1.sub(m2).sub(m3);
+      m0 = FloatVector.fromArray(S8, m, q + 12 * mStride);
+      m1 = FloatVector.fromArray(S8, m, q + 13 * mStride);
+      m2 = FloatVector.fromArray(S8, m, q + 14 * mStride);
+      m3 = FloatVector.fromArray(S8, m, q + 15 * mStride);
+      FloatVector r30 = m0.add(m1).add(m2);
+      FloatVector r31 = m1.sub(m2).sub(m3);
+      int to = yOff + 16 * tx;
+      r00.add(r10).add(r20).intoArray(y, to);
+      r01.add(r11).add(r21).intoArray(y, to + 8);
+      r10.sub(r20).sub(r30).intoArray(y, to + rowStride);
+      r11.sub(r21).sub(r31).intoArray(y, to + rowStride + 8);
+    }
+  }
+
+  @Override
+  public void winogradGradientTransform(float[] g, int gOff, int rowStride, int tiles, int lanes, float[] m,
+      int mOff, int mStride) {
+    if (!POINT_VECTORS || lanes != 8) {
+      ScalarKernels.INSTANCE.winogradGradientTransform(g, gOff, rowStride, tiles, lanes, m, mOff, mStride);
+      return;
+    }
+    for (int tx = 0; tx < tiles; tx++) {
+      int p = gOff + 16 * tx;
+      FloatVector a = FloatVector.fromArray(S8, g, p);
+      FloatVector b = FloatVector.fromArray(S8, g, p + 8);
+      FloatVector c = FloatVector.fromArray(S8, g, p + rowStride);
+      FloatVector d = FloatVector.fromArray(S8, g, p + rowStride + 8);
+      int to = mOff + 8 * tx;
+      gradientRow(m, to, mStride, a, b);
+      gradientRow(m, to + 4 * mStride, mStride, a.add(c), b.add(d));
+      gradientRow(m, to + 8 * mStride, mStride, a.sub(c), b.sub(d));
+      gradientRow(m, to + 12 * mStride, mStride, c.neg(), d.neg());
+    }
+  }
+
+  private static void gradientRow(float[] m, int at, int stride, FloatVector p, FloatVector q) {
+    p.intoArray(m, at);
+    p.add(q).intoArray(m, at + stride);
+    p.sub(q).intoArray(m, at + 2 * stride);
+    q.neg().intoArray(m, at + 3 * stride);
+  }
 }

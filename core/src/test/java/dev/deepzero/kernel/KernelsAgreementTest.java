@@ -87,6 +87,54 @@ final class KernelsAgreementTest {
     }
   }
 
+  /**
+   * The Winograd transforms do the reference's operations in its order, so they agree to the bit: with 8 lanes
+   * (a vector per point) and with 3 (the reference itself), on rows of 1 to 5 tiles, at offsets and strides
+   * that are not multiples of a vector.
+   */
+  @Test
+  void winogradTransformsAgreeExactly() {
+    SplittableRandom rng = new SplittableRandom(12);
+    for (int lanes : new int[] {8, 3}) {
+      for (int tiles = 1; tiles <= 5; tiles++) {
+        int t = tiles;
+        int off = 1 + rng.nextInt(7);
+        int rowStride = (2 * tiles + 2) * lanes + rng.nextInt(5);
+        int stride = tiles * lanes + 1 + rng.nextInt(5);
+        float[] d = random(rng, off + 4 * rowStride);
+        float[] m = random(rng, off + 16 * stride);
+        String what = tiles + " tiles of " + lanes + " lanes";
+        assertSameArrays(off + 16 * stride, what + ": input",
+            (k, v) -> k.winogradInputTransform(d, off, rowStride, t, lanes, v, off, stride));
+        assertSameArrays(off + 2 * rowStride, what + ": output",
+            (k, y) -> k.winogradOutputTransform(m, off, stride, t, lanes, y, off, rowStride));
+        assertSameArrays(off + 16 * stride, what + ": gradient",
+            (k, v) -> k.winogradGradientTransform(d, off, rowStride, t, lanes, v, off, stride));
+      }
+    }
+  }
+
+  @Test
+  void winogradTransformsComputeBTransposeDB() {
+    // One tile of one lane: V = Bᵀ · d · B for d = 1..16, written out by hand from Bᵀ's rows.
+    float[] d = new float[16];
+    for (int i = 0; i < 16; i++) {
+      d[i] = i + 1;
+    }
+    float[] v = new float[16];
+    scalar.winogradInputTransform(d, 0, 4, 1, 1, v, 0, 1);
+    // t = Bᵀ · d: rows d0 - d2, d1 + d2, d2 - d1, d1 - d3 of the 4x4 (rows of d are 4 apart: 1..4, 5..8, ...).
+    float[][] t = {{-8, -8, -8, -8}, {14, 16, 18, 20}, {4, 4, 4, 4}, {-8, -8, -8, -8}};
+    float[] expected = new float[16];
+    for (int i = 0; i < 4; i++) {
+      expected[4 * i] = t[i][0] - t[i][2];
+      expected[4 * i + 1] = t[i][1] + t[i][2];
+      expected[4 * i + 2] = t[i][2] - t[i][1];
+      expected[4 * i + 3] = t[i][1] - t[i][3];
+    }
+    assertArrayEquals(expected, v);
+  }
+
   @Test
   void sgemmAgreesForAllTransposesAndBetas() {
     SplittableRandom rng = new SplittableRandom(4);
@@ -273,6 +321,14 @@ final class KernelsAgreementTest {
   }
 
   /** Runs {@code op} with both implementations on fresh destinations and asserts bit-identical results. */
+  private void assertSameArrays(int length, String what, Op op) {
+    float[] expected = new float[length];
+    float[] actual = new float[length];
+    op.apply(scalar, expected);
+    op.apply(panama, actual);
+    assertArrayEquals(expected, actual, what);
+  }
+
   private void assertSame(int n, int off, Op op) {
     float[] expected = new float[n + off + 2];
     float[] actual = new float[n + off + 2];

@@ -11,6 +11,8 @@ import dev.deepzero.gradcheck.StandardChecks;
 import dev.deepzero.nn.Layer;
 import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.Mode;
+import dev.deepzero.ops.Im2Col;
+import dev.deepzero.ops.Winograd;
 import dev.deepzero.tensor.Tensor;
 import dev.deepzero.tensor.Workspace;
 import dev.deepzero.testing.NaiveReference;
@@ -102,6 +104,42 @@ class ConvPoolTest {
         assertClose(what + ": weight grad", conv.weight().grad(), expected.weight());
         assertClose(what + ": bias grad", conv.bias().grad(), expected.bias());
       }
+    }
+  }
+
+  /**
+   * 3x3 stride-1 layers with 32 channels or more and full groups of images run as Winograd F(2x2, 3x3) ({@link
+   * Winograd}): against the direct loops for paddings 0, 1 and 2, odd and even planes, a last group of images
+   * cut short (14 = 8 + 6), and a second backward that adds to the weight gradient.
+   */
+  @Test
+  void winogradConvolutionsMatchDirectConvolution() {
+    SplittableRandom rng = new SplittableRandom(31);
+    int[][] cases = {{8, 32, 32, 7, 1}, {14, 32, 40, 8, 1}, {8, 33, 32, 5, 0}, {8, 32, 35, 6, 2}, {16, 48, 32, 4, 1}};
+    for (int[] c : cases) {
+      int n = c[0];
+      int inChannels = c[1];
+      int filters = c[2];
+      int size = c[3];
+      int padding = c[4];
+      String what = "x [" + n + ", " + inChannels + ", " + size + ", " + size + "], " + filters
+          + " filters 3x3, padding " + padding;
+      Im2Col.Geometry g = Im2Col.Geometry.square(inChannels, size, size, 3, 1, padding);
+      assertTrue(Winograd.suits(g, filters, n), what + ": should run as Winograd");
+      Tensor w = Tensor.randn(rng, 0.1f, filters, inChannels, 3, 3);
+      Tensor b = Tensor.randn(rng, 1f, filters);
+      Conv2d conv = new Conv2d(w.copy(), b.copy(), 1, padding);
+      Tensor x = Tensor.randn(rng, 1f, n, inChannels, size, size);
+      Tensor xCopy = x.copy();
+      assertCloseToLargest(what + ": output", conv.forward(x, Mode.TRAIN), NaiveReference.conv2d(x, w, b, 1, padding));
+      Tensor gradOut = Tensor.randn(rng, 1f, n, filters, g.outHeight(), g.outWidth());
+      NaiveReference.ConvGradients expected = NaiveReference.conv2dBackward(x, w, gradOut, 1, padding);
+      assertCloseToLargest(what + ": gradInput", conv.backward(gradOut), expected.input());
+      assertCloseToLargest(what + ": weight grad", conv.weight().grad(), expected.weight());
+      assertCloseToLargest(what + ": bias grad", conv.bias().grad(), expected.bias());
+      conv.backward(gradOut);
+      assertCloseToLargest(what + ": weight grad x2", conv.weight().grad(), expected.weight().mul(2f));
+      assertArrayEquals(xCopy.data(), x.data(), what + ": input modified");
     }
   }
 
@@ -304,6 +342,21 @@ class ConvPoolTest {
     assertEquals(15, checked);
   }
 
+  /** The numerical gradient check on a layer that runs as Winograd: input, weight and bias. */
+  @Test
+  void gradientCheckOfAWinogradConvolutionPasses() {
+    SplittableRandom rng = new SplittableRandom(4321);
+    Conv2d conv = new Conv2d(32, 32, 3, 1, 1, rng);
+    Tensor x = Tensor.randn(rng, 1f, 8, 32, 5, 5);
+    assertTrue(Winograd.suits(Im2Col.Geometry.square(32, 5, 5, 3, 1, 1), 32, 8));
+    List<GradCheck.Result> results = GradCheck.checkLayer("Conv2d 32->32 k3 s1 p1", conv, x, Mode.TRAIN, rng,
+        () -> { });
+    assertEquals(3, results.size());
+    for (GradCheck.Result r : results) {
+      assertTrue(r.passed(), r.toString());
+    }
+  }
+
   @Test
   void configRebuildsAnEqualLayer() {
     SplittableRandom rng = new SplittableRandom(9);
@@ -360,6 +413,26 @@ class ConvPoolTest {
 
   private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
     assertEquals(expected, assertThrows(IllegalArgumentException.class, call).getMessage());
+  }
+
+  /**
+   * Passes when {@code |a - e| <= RTOL · max|e|} everywhere. For Winograd: its transforms add up to 9 values
+   * before multiplying, so its rounding follows the size of the terms summed, not of the result, and an element
+   * that cancels to near zero (a weight gradient of -0.0031 from 392 products of about 1) is off by 1e-5.
+   */
+  private static void assertCloseToLargest(String what, Tensor actual, Tensor expected) {
+    assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
+    float[] a = actual.data();
+    float[] e = expected.data();
+    float largest = 0f;
+    for (float v : e) {
+      largest = Math.max(largest, Math.abs(v));
+    }
+    for (int i = 0; i < a.length; i++) {
+      if (!(Math.abs(a[i] - e[i]) <= RTOL * largest)) {
+        fail(what + ": at flat index " + i + " got " + a[i] + ", expected " + e[i] + " (largest " + largest + ")");
+      }
+    }
   }
 
   /** Passes when {@code |a - e| <= ATOL + RTOL·|e|} everywhere; names the first failing flat index. */
