@@ -47,6 +47,8 @@ public final class Winograd {
   private static final int LANES = 8;
   // Fewest input and output channels for which Winograd beats im2col (see suits).
   private static final int MIN_CHANNELS = 32;
+  // Most floats of V and M for one group (64 MB; the detector's 32 -> 64 layer at 224 pixels needs 38).
+  private static final long MAX_GROUP_FLOATS = 1L << 24;
 
   private Winograd() {}
 
@@ -58,14 +60,21 @@ public final class Winograd {
    *   <li>at least {@value #MIN_CHANNELS} input and output channels: the 16 products are [F, C] · [C, tiles], and
    *       shallower ones do not pay for the transforms (the detector's 16 -> 32 layer: 0.66x forward);
    *   <li>images filling at least three quarters of the groups of {@value #LANES} they take: the missing
-   *       images of the last group cost as much as real ones (3 images: 0.73x).
+   *       images of the last group cost as much as real ones (3 images: 0.73x);
+   *   <li>a group's transformed input and products (16 · (C + F) floats per tile and image) within
+   *       {@value #MAX_GROUP_FLOATS} floats: each thread holds them for 8 images at once, where im2col holds
+   *       one image's columns, so large planes (64 channels on 512x512: 2 GB) stay with im2col.
    * </ul>
    */
   public static boolean suits(Im2Col.Geometry g, int outChannels, int images) {
+    if (g.kernelH() != 3 || g.kernelW() != 3 || g.strideH() != 1 || g.strideW() != 1 || g.padH() != g.padW()
+        || g.padH() > 2 || g.channels() < MIN_CHANNELS || outChannels < MIN_CHANNELS) {
+      return false;
+    }
     int groups = (images + LANES - 1) / LANES;
-    return g.kernelH() == 3 && g.kernelW() == 3 && g.strideH() == 1 && g.strideW() == 1 && g.padH() == g.padW()
-        && g.padH() <= 2 && g.channels() >= MIN_CHANNELS && outChannels >= MIN_CHANNELS
-        && 4 * images >= 3 * groups * LANES;
+    long tiles = (long) ((g.outHeight() + 1) / 2) * ((g.outWidth() + 1) / 2) * LANES;
+    return 4 * images >= 3 * groups * LANES
+        && XI * ((long) g.channels() + outChannels) * tiles <= MAX_GROUP_FLOATS;
   }
 
   /**

@@ -30,6 +30,9 @@ class WinogradTest {
     assertFalse(Winograd.suits(Im2Col.Geometry.square(64, 8, 8, 5, 1, 2), 128, 32), "5x5 kernel");
     assertFalse(Winograd.suits(Im2Col.Geometry.square(64, 8, 8, 3, 1, 3), 128, 32), "padding 3");
     assertFalse(Winograd.suits(new Im2Col.Geometry(64, 8, 8, 3, 3, 1, 1, 1, 0), 128, 32), "padding 1 and 0");
+    // Scratch: 16 · (32 + 64) floats per tile and image; 28 x 28 tiles of 8 images fit 64 MB, 256 x 256 do not.
+    assertTrue(Winograd.suits(Im2Col.Geometry.square(32, 56, 56, 3, 1, 1), 64, 32));
+    assertFalse(Winograd.suits(Im2Col.Geometry.square(64, 512, 512, 3, 1, 1), 64, 32), "2 GB of scratch");
   }
 
   /**
