@@ -97,6 +97,17 @@ public interface Kernels {
   void leakyReluBackward(float slope, float[] x, int xOff, float[] gradOut, int gOff,
       float[] dst, int dstOff, int n);
 
+  /**
+   * The backward of 2x2, stride-2 max pooling along one pair of input rows, {@code windows} windows: window
+   * {@code k} covers {@code in[row + 2k]}, {@code in[row + 2k + 1]} and the two pixels {@code w} further (the row
+   * below), and its maximum is {@code y[yOff + k]}. Its gradient {@code g[gOff + k] + 0} (a -0 becomes +0, as
+   * when added to zeroed memory) goes to the first of the four pixels, row-major, whose float bits equal the
+   * maximum's, or to the last pixel if none does; the other three get 0. Writes all four pixels of each window
+   * into {@code gi}, at the same indices as {@code in}.
+   */
+  void maxPool2x2Backward(float[] in, int row, int w, float[] y, int yOff, float[] g, int gOff, float[] gi,
+      int windows);
+
   // ---------------------------------------------------------------- Winograd F(2x2, 3x3) transforms
   //
   // Data for these is lane-interleaved: a point of a plane is `lanes` consecutive floats, one per image of a

@@ -159,6 +159,24 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public void maxPool2x2Backward(float[] in, int row, int w, float[] y, int yOff, float[] g, int gOff, float[] gi,
+      int windows) {
+    for (int k = 0; k < windows; k++) {
+      int i = row + 2 * k;
+      int max = Float.floatToRawIntBits(y[yOff + k]);
+      float grad = g[gOff + k] + 0f;
+      boolean a0 = Float.floatToRawIntBits(in[i]) == max;
+      boolean a1 = !a0 && Float.floatToRawIntBits(in[i + 1]) == max;
+      boolean b0 = !a0 && !a1 && Float.floatToRawIntBits(in[i + w]) == max;
+      boolean b1 = !a0 && !a1 && !b0;
+      gi[i] = a0 ? grad : 0f;
+      gi[i + 1] = a1 ? grad : 0f;
+      gi[i + w] = b0 ? grad : 0f;
+      gi[i + w + 1] = b1 ? grad : 0f;
+    }
+  }
+
+  @Override
   public void winogradInputTransform(float[] d, int dOff, int rowStride, int tiles, int lanes, float[] v, int vOff,
       int vStride) {
     float[] t = new float[16];

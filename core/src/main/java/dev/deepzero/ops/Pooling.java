@@ -1,5 +1,7 @@
 package dev.deepzero.ops;
 
+import dev.deepzero.kernel.KernelProvider;
+import dev.deepzero.kernel.Kernels;
 import dev.deepzero.kernel.Parallel;
 import dev.deepzero.tensor.Tensor;
 import java.util.Arrays;
@@ -15,6 +17,7 @@ import java.util.Arrays;
 public final class Pooling {
 
   // Enough planes per task that waking a thread pays off.
+  private static final Kernels KERNELS = KernelProvider.get();
   private static final int PLANES_PER_TASK = 16;
 
   private Pooling() {}
@@ -83,11 +86,21 @@ public final class Pooling {
       for (int plane = from; plane < to; plane++) {
         int base = plane * h * w;
         int o = plane * oh * ow;
-        // Reused memory: each task zeroes its own planes, on its own core.
-        Arrays.fill(gi, base, base + h * w, 0f);
         if (halving) {
-          routeHalvedPlane(in, base, w, out, g, o, oh, ow, gi);
+          // Every pixel of every window is written; reused memory outside them (an odd last row or column) is
+          // zeroed here, by the task that owns the plane.
+          for (int oy = 0; oy < oh; oy++) {
+            int r0 = base + 2 * oy * w;
+            KERNELS.maxPool2x2Backward(in, r0, w, out, o + oy * ow, g, o + oy * ow, gi, ow);
+            if (w % 2 != 0) {
+              gi[r0 + w - 1] = 0f;
+              gi[r0 + 2 * w - 1] = 0f;
+            }
+          }
+          Arrays.fill(gi, base + 2 * oh * w, base + h * w, 0f);
         } else {
+          // Reused memory: each task zeroes its own planes, on its own core.
+          Arrays.fill(gi, base, base + h * w, 0f);
           routePlane(in, base, h, w, out, g, o, oh, ow, kernel, stride, padding, gi);
         }
       }
@@ -119,38 +132,6 @@ public final class Pooling {
         }
       }
     }
-  }
-
-  /**
-   * Backward of {@link #halvePlane}: each 2x2 window's gradient is added to the first of its pixels (row-major)
-   * equal to the window's maximum; {@code gi} must hold zeros there. The pixel is chosen with integer arithmetic
-   * on the float bits, not with float compares: the JIT turns those into branches, and which pixel wins is
-   * unpredictable (a branch per pixel made this pass four times slower). Comparing bits treats -0 and +0 as
-   * different, so a window whose maximum is a zero of the other sign routes to a later zero: still a maximum.
-   */
-  private static void routeHalvedPlane(float[] in, int base, int w, float[] y, float[] g, int o, int oh, int ow,
-      float[] gi) {
-    for (int oy = 0; oy < oh; oy++) {
-      int r0 = base + 2 * oy * w;
-      int r1 = r0 + w;
-      int out = o + oy * ow;
-      for (int ox = 0; ox < ow; ox++) {
-        int i = 2 * ox;
-        int max = Float.floatToRawIntBits(y[out + ox]);
-        // Pixel 0..3 of the window, from the last candidate to the first so that the first match is left.
-        int at = 3;
-        at += differs(Float.floatToRawIntBits(in[r1 + i]), max) * (at - 2) - (at - 2);
-        at += differs(Float.floatToRawIntBits(in[r0 + i + 1]), max) * (at - 1) - (at - 1);
-        at -= (1 - differs(Float.floatToRawIntBits(in[r0 + i]), max)) * at;
-        gi[r0 + i + (at & 1) + (at >> 1) * w] += g[out + ox];
-      }
-    }
-  }
-
-  /** 1 when the two ints differ, 0 when they are equal, without a branch. */
-  private static int differs(int a, int b) {
-    int d = a ^ b;
-    return (d | -d) >>> 31;
   }
 
   /**

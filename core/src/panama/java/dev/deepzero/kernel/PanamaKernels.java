@@ -1,8 +1,10 @@
 package dev.deepzero.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -243,6 +245,50 @@ final class PanamaKernels implements Kernels {
       float g = gradOut[gOff + i];
       dst[dstOff + i] = x[xOff + i] > 0f ? g : slope * g;
     }
+  }
+
+  // ---------------------------------------------------------------- max-pool backward
+
+  // A vector holds VL / 2 windows' pixel pairs of one row: lane l is pixel l & 1 of window l / 2.
+  private static final VectorSpecies<Integer> SI = IntVector.SPECIES_PREFERRED;
+  // Each window's maximum and gradient repeated for its two pixels.
+  private static final VectorShuffle<Float> PAIR_UP = VectorShuffle.fromOp(S, lane -> lane / 2);
+  // The other pixel of the same window.
+  private static final VectorShuffle<Integer> PARTNER = VectorShuffle.fromOp(SI, lane -> lane ^ 1);
+  // All ones on the odd lanes (a window's second pixel), zero on the even ones.
+  private static final IntVector ODD = IntVector.zero(SI).blend(-1, VectorMask.fromLong(SI, 0xAAAAAAAAAAAAAAAAL));
+
+  @Override
+  public void maxPool2x2Backward(float[] in, int row, int w, float[] y, int yOff, float[] g, int gOff, float[] gi,
+      int windows) {
+    int k = 0;
+    int step = VL / 2;
+    // Whole vectors of y and g are read, of which the first half is used: stop while a whole one still fits.
+    int end = Math.min(windows, Math.min(y.length - yOff, g.length - gOff) - VL + 1);
+    IntVector even = ODD.not();
+    for (; k + step <= end; k += step) {
+      int i = row + 2 * k;
+      IntVector max = FloatVector.fromArray(S, y, yOff + k).rearrange(PAIR_UP).reinterpretAsInts();
+      IntVector grad = FloatVector.fromArray(S, g, gOff + k).add(0f).rearrange(PAIR_UP).reinterpretAsInts();
+      IntVector top = equalBits(FloatVector.fromArray(S, in, i), max);
+      IntVector bottom = equalBits(FloatVector.fromArray(S, in, i + w), max);
+      IntVector topPartner = top.rearrange(PARTNER);
+      // Top row: the first pixel if it matches; the second if it matches and the first does not.
+      IntVector toTop = top.and(topPartner.and(ODD).not());
+      // Bottom row, when neither top pixel matched: the first if it matches, else the second (the last resort).
+      IntVector toBottom = top.or(topPartner).not()
+          .and(bottom.and(even).or(bottom.rearrange(PARTNER).not().and(ODD)));
+      grad.and(toTop).reinterpretAsFloats().intoArray(gi, i);
+      grad.and(toBottom).reinterpretAsFloats().intoArray(gi, i + w);
+    }
+    if (k < windows) {
+      ScalarKernels.INSTANCE.maxPool2x2Backward(in, row + 2 * k, w, y, yOff + k, g, gOff + k, gi, windows - k);
+    }
+  }
+
+  /** All ones in the lanes where {@code x} has the same bits as {@code bits}, zero elsewhere. */
+  private static IntVector equalBits(FloatVector x, IntVector bits) {
+    return IntVector.zero(SI).blend(-1, x.reinterpretAsInts().compare(VectorOperators.EQ, bits));
   }
 
   // ---------------------------------------------------------------- Winograd transforms

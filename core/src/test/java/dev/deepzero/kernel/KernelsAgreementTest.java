@@ -114,6 +114,36 @@ final class KernelsAgreementTest {
     }
   }
 
+  /**
+   * Max-pool backward: values drawn from a few, with both zeros and NaN, so that windows tie, and some maxima
+   * that match no pixel (the last pixel takes the gradient); a -0 gradient arrives as +0. Rows of 1 to 20
+   * windows, with the row below {@code w} further (even and odd widths).
+   */
+  @Test
+  void maxPoolBackwardAgreesExactly() {
+    SplittableRandom rng = new SplittableRandom(13);
+    float[] values = {-1f, -0f, 0f, 1f, 2f, Float.NaN};
+    for (int windows = 1; windows <= 20; windows++) {
+      int w = 2 * windows + rng.nextInt(3);
+      int off = rng.nextInt(5);
+      float[] in = new float[off + 2 * w];
+      for (int i = 0; i < in.length; i++) {
+        in[i] = values[rng.nextInt(values.length)];
+      }
+      float[] y = new float[windows + 3];
+      float[] g = new float[windows + 3];
+      for (int k = 0; k < windows; k++) {
+        int i = off + 2 * k;
+        y[k] = rng.nextInt(5) == 0 ? 3f
+            : Math.max(Math.max(in[i], in[i + 1]), Math.max(in[i + w], in[i + w + 1]));
+        g[k] = rng.nextInt(4) == 0 ? -0f : (float) rng.nextDouble(-1, 1);
+      }
+      int n = windows;
+      assertSameArrays(off + 2 * w, windows + " windows, w " + w,
+          (k, gi) -> k.maxPool2x2Backward(in, off, w, y, 0, g, 0, gi, n));
+    }
+  }
+
   @Test
   void winogradTransformsComputeBTransposeDB() {
     // One tile of one lane: V = Bᵀ · d · B for d = 1..16, written out by hand from Bᵀ's rows.
