@@ -33,6 +33,10 @@ import java.util.Arrays;
  * planes small (deep-cnn's second and third layers, the detector's middle), which is where im2col's products
  * were slowest. {@link #suits} holds the measured rule.
  *
+ * <p>A NaN or infinity in an input tile reaches all four outputs of the tile (the transforms mix its 16 pixels,
+ * and 0 · ∞ is NaN), where im2col reaches only the windows that contain it: a NaN input still gives NaN outputs,
+ * and a NaN loss in training, but around it more outputs are NaN than with im2col.
+ *
  * <p>Scheduling follows {@link Convolution}: groups of images are tasks of {@link Parallel#forTasks}, each
  * transformed and multiplied in its thread's scratch; the weight gradient is summed per block of images fixed by
  * the batch size and the blocks added in order. Results are bit-identical for any number of threads.
