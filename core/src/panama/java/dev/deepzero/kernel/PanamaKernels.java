@@ -344,36 +344,31 @@ final class PanamaKernels implements Kernels {
     }
     for (int tx = 0; tx < tiles; tx++) {
       int q = mOff + 8 * tx;
-      FloatVector m0 = FloatVector.fromArray(S8, m, q);
-      FloatVector m1 = FloatVector.fromArray(S8, m, q + mStride);
-      FloatVector m2 = FloatVector.fromArray(S8, m, q + 2 * mStride);
-      FloatVector m3 = FloatVector.fromArray(S8, m, q + 3 * mStride);
-      FloatVector r00 = m0.add(m1).add(m2);
-      FloatVector r01 = m1.sub(m2).sub(m3);
-      m0 = FloatVector.fromArray(S8, m, q + 4 * mStride);
-      m1 = FloatVector.fromArray(S8, m, q + 5 * mStride);
-      m2 = FloatVector.fromArray(S8, m, q + 6 * mStride);
-      m3 = FloatVector.fromArray(S8, m, q + 7 * mStride);
-      FloatVector r10 = m0.add(m1).add(m2);
-      FloatVector r11 = m1.sub(m2).sub(m3);
-      m0 = FloatVector.fromArray(S8, m, q + 8 * mStride);
-      m1 = FloatVector.fromArray(S8, m, q + 9 * mStride);
-      m2 = FloatVector.fromArray(S8, m, q + 10 * mStride);
-      m3 = FloatVector.fromArray(S8, m, q + 11 * mStride);
-      FloatVector r20 = m0.add(m1).add(m2);
-      FloatVector r21 = m1.sub(m2).sub(m3);
-      m0 = FloatVector.fromArray(S8, m, q + 12 * mStride);
-      m1 = FloatVector.fromArray(S8, m, q + 13 * mStride);
-      m2 = FloatVector.fromArray(S8, m, q + 14 * mStride);
-      m3 = FloatVector.fromArray(S8, m, q + 15 * mStride);
-      FloatVector r30 = m0.add(m1).add(m2);
-      FloatVector r31 = m1.sub(m2).sub(m3);
+      // M · A, row by row: r_i0 = (M_i0 + M_i1) + M_i2 and r_i1 = (M_i1 - M_i2) - M_i3.
+      FloatVector r00 = rowSum(m, q, mStride);
+      FloatVector r01 = rowDifference(m, q, mStride);
+      FloatVector r10 = rowSum(m, q + 4 * mStride, mStride);
+      FloatVector r11 = rowDifference(m, q + 4 * mStride, mStride);
+      FloatVector r20 = rowSum(m, q + 8 * mStride, mStride);
+      FloatVector r21 = rowDifference(m, q + 8 * mStride, mStride);
+      FloatVector r30 = rowSum(m, q + 12 * mStride, mStride);
+      FloatVector r31 = rowDifference(m, q + 12 * mStride, mStride);
       int to = yOff + 16 * tx;
       r00.add(r10).add(r20).intoArray(y, to);
       r01.add(r11).add(r21).intoArray(y, to + 8);
       r10.sub(r20).sub(r30).intoArray(y, to + rowStride);
       r11.sub(r21).sub(r31).intoArray(y, to + rowStride + 8);
     }
+  }
+
+  private static FloatVector rowSum(float[] m, int q, int stride) {
+    return FloatVector.fromArray(S8, m, q).add(FloatVector.fromArray(S8, m, q + stride))
+        .add(FloatVector.fromArray(S8, m, q + 2 * stride));
+  }
+
+  private static FloatVector rowDifference(float[] m, int q, int stride) {
+    return FloatVector.fromArray(S8, m, q + stride).sub(FloatVector.fromArray(S8, m, q + 2 * stride))
+        .sub(FloatVector.fromArray(S8, m, q + 3 * stride));
   }
 
   @Override
