@@ -8,7 +8,11 @@ import java.util.SplittableRandom;
 
 /**
  * Elementwise operations of the layers, on the vector kernels and, for large tensors, both cores: Leaky ReLU and
- * its backward, products with a mask, and the drawing of dropout masks. Outputs come from {@link Tensor#empty}.
+ * its backward, products with a mask, the drawing of dropout masks, and a bias added to each row or summed from
+ * them. Outputs come from {@link Tensor#empty}.
+ *
+ * <p>Loops that read one array and write another at a different offset ({@code x[base + j] += v[j]}) go through
+ * the kernels even when short: C2 left them at about 1 ns per element, against 0.09 with equal offsets.
  */
 public final class Pointwise {
 
@@ -54,6 +58,36 @@ public final class Pointwise {
     Tensor out = Tensor.empty(a.shape());
     KERNELS.mul(a.data(), 0, b.data(), 0, out.data(), 0, a.size());
     return out;
+  }
+
+  /**
+   * {@code x[n, j] += v[j]} for every row {@code n} of {@code x} {@code [N, J]}: a bias added to each row.
+   *
+   * @param x Modified
+   * @param v {@code J} elements; Not modified
+   */
+  public static void addToEveryRow(Tensor x, Tensor v) {
+    float[] rows = x.data();
+    float[] add = v.data();
+    int cols = add.length;
+    for (int base = 0; base < rows.length; base += cols) {
+      KERNELS.add(rows, base, add, 0, rows, base, cols);
+    }
+  }
+
+  /**
+   * {@code sum[j] += Σ_n x[n, j]}, the rows added one after another in order: a bias gradient.
+   *
+   * @param x {@code [N, J]}; Not modified
+   * @param sum {@code J} elements; Modified
+   */
+  public static void addRowsInto(Tensor x, Tensor sum) {
+    float[] rows = x.data();
+    float[] s = sum.data();
+    int cols = s.length;
+    for (int base = 0; base < rows.length; base += cols) {
+      KERNELS.add(s, 0, rows, base, s, 0, cols);
+    }
   }
 
   /**

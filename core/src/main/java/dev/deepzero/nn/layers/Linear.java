@@ -5,6 +5,7 @@ import dev.deepzero.nn.LayerConfig;
 import dev.deepzero.nn.Mode;
 import dev.deepzero.nn.Parameter;
 import dev.deepzero.ops.Gemm;
+import dev.deepzero.ops.Pointwise;
 import dev.deepzero.tensor.Initializer;
 import dev.deepzero.tensor.Tensor;
 import java.util.List;
@@ -81,7 +82,7 @@ public final class Linear implements Layer {
     // Tensor.empty: in a training step or prediction slice, memory reused from the last one.
     Tensor out = Tensor.empty(x.dim(0), outFeatures);
     Gemm.multiply(x, false, weight.value(), true, 0f, out);
-    addBiasRows(out, bias.value());
+    Pointwise.addToEveryRow(out, bias.value());
     return out;
   }
 
@@ -95,30 +96,13 @@ public final class Linear implements Layer {
     Tensor x = BackwardCheck.cached("Linear", input, input == null ? null : new int[] {input.dim(0), outFeatures},
         gradOutput);
     Gemm.multiply(gradOutput, true, x, false, 1f, weight.grad());
-    float[] g = gradOutput.data();
-    float[] db = bias.grad().data();
-    for (int n = 0, rows = x.dim(0); n < rows; n++) {
-      for (int j = 0; j < outFeatures; j++) {
-        db[j] += g[n * outFeatures + j];
-      }
-    }
+    Pointwise.addRowsInto(gradOutput, bias.grad());
     if (!needInputGradient) {
       return null;
     }
     Tensor gradInput = Tensor.empty(x.dim(0), inFeatures);
     Gemm.multiply(gradOutput, false, weight.value(), false, 0f, gradInput);
     return gradInput;
-  }
-
-  private static void addBiasRows(Tensor out, Tensor bias) {
-    float[] o = out.data();
-    float[] b = bias.data();
-    int cols = b.length;
-    for (int base = 0; base < o.length; base += cols) {
-      for (int j = 0; j < cols; j++) {
-        o[base + j] += b[j];
-      }
-    }
   }
 
   @Override
