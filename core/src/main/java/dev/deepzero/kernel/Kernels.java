@@ -84,6 +84,18 @@ public interface Kernels {
   /** {@code dst[i] = a[i] + b[i]}. */
   void add(float[] a, int aOff, float[] b, int bOff, float[] dst, int dstOff, int n);
 
+  /**
+   * {@code dst[dstOff + r·dstStride + i] = src[srcOff + r·srcStride + i]} for {@code rows} rows of
+   * {@code length}: im2col's rows of an unpadded layer, one call for all of them (a call per row of ten pixels
+   * cost more than the copying).
+   */
+  void copyRows(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride, int rows,
+      int length);
+
+  /** {@code dst[dstOff + r·dstStride + i] += src[srcOff + r·srcStride + i]}: {@link #copyRows}' adjoint. */
+  void addRows(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride, int rows,
+      int length);
+
   /** {@code dst[i] = a[i] · b[i]}. */
   void mul(float[] a, int aOff, float[] b, int bOff, float[] dst, int dstOff, int n);
 

@@ -135,6 +135,26 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public void copyRows(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride, int rows,
+      int length) {
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(src, srcOff + r * srcStride, dst, dstOff + r * dstStride, length);
+    }
+  }
+
+  @Override
+  public void addRows(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride, int rows,
+      int length) {
+    for (int r = 0; r < rows; r++) {
+      int from = srcOff + r * srcStride;
+      int to = dstOff + r * dstStride;
+      for (int i = 0; i < length; i++) {
+        dst[to + i] += src[from + i];
+      }
+    }
+  }
+
+  @Override
   public void mul(float[] a, int aOff, float[] b, int bOff, float[] dst, int dstOff, int n) {
     for (int i = 0; i < n; i++) {
       dst[dstOff + i] = a[aOff + i] * b[bOff + i];

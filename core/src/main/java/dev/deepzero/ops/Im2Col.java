@@ -188,19 +188,26 @@ public final class Im2Col {
             continue;
           }
           Arrays.fill(col, rowBase, rowBase + oyLo * ow, 0f);
-          for (int oy = oyLo; oy < oyHi; oy++) {
-            int dst = rowBase + oy * ow;
-            // src is where ox = 0 would read; only [oxLo, oxHi) is inside the image.
-            int src = plane + (oy * sh - g.padH + ky) * w - g.padW + kx;
-            Arrays.fill(col, dst, dst + oxLo, 0f);
-            if (sw == 1) {
-              System.arraycopy(x, src + oxLo, col, dst + oxLo, oxHi - oxLo);
-            } else {
-              for (int ox = oxLo; ox < oxHi; ox++) {
-                col[dst + ox] = x[src + ox * sw];
+          if (sw == 1 && oxLo == 0 && oxHi == ow) {
+            // No padding column in any row (an unpadded layer): all its rows in one kernel call, where a call
+            // per row of ten pixels (lenet's second layer) cost more than the copying.
+            KERNELS.copyRows(x, plane + (oyLo * sh - g.padH + ky) * w - g.padW + kx, sh * w, col,
+                rowBase + oyLo * ow, ow, oyHi - oyLo, ow);
+          } else {
+            for (int oy = oyLo; oy < oyHi; oy++) {
+              int dst = rowBase + oy * ow;
+              // src is where ox = 0 would read; only [oxLo, oxHi) is inside the image.
+              int src = plane + (oy * sh - g.padH + ky) * w - g.padW + kx;
+              Arrays.fill(col, dst, dst + oxLo, 0f);
+              if (sw == 1) {
+                System.arraycopy(x, src + oxLo, col, dst + oxLo, oxHi - oxLo);
+              } else {
+                for (int ox = oxLo; ox < oxHi; ox++) {
+                  col[dst + ox] = x[src + ox * sw];
+                }
               }
+              Arrays.fill(col, dst + oxHi, dst + ow, 0f);
             }
-            Arrays.fill(col, dst + oxHi, dst + ow, 0f);
           }
           Arrays.fill(col, rowBase + oyHi * ow, rowBase + oh * ow, 0f);
         }
@@ -268,11 +275,17 @@ public final class Im2Col {
             sameSizeRowAdd(col, rowBase, plane + (ky - g.padH) * w + kx - g.padW, dst, w, oyLo, oyHi, oxLo, oxHi);
             continue;
           }
+          if (sw == 1 && oxLo == 0 && oxHi == ow) {
+            // As in unfold: an unpadded layer's rows in one kernel call.
+            KERNELS.addRows(col, rowBase + oyLo * ow, ow, dst, plane + (oyLo * sh - g.padH + ky) * w - g.padW + kx,
+                sh * w, oyHi - oyLo, ow);
+            continue;
+          }
           for (int oy = oyLo; oy < oyHi; oy++) {
             int src = rowBase + oy * ow;
             int to = plane + (oy * sh - g.padH + ky) * w - g.padW + kx;
             if (sw == 1) {
-              // The vector kernel even on short rows: lenet's 10-wide ones train 1.08-1.10x faster than a loop.
+              // The vector kernel: 1.08-1.10x lenet's training against a loop (see sameSizeRowAdd).
               KERNELS.add(dst, to + oxLo, col, src + oxLo, dst, to + oxLo, oxHi - oxLo);
             } else {
               for (int ox = oxLo; ox < oxHi; ox++) {

@@ -206,6 +206,42 @@ final class PanamaKernels implements Kernels {
   }
 
   @Override
+  public void copyRows(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride, int rows,
+      int length) {
+    int bound = S.loopBound(length);
+    for (int r = 0; r < rows; r++) {
+      int from = srcOff + r * srcStride;
+      int to = dstOff + r * dstStride;
+      int i = 0;
+      for (; i < bound; i += VL) {
+        FloatVector.fromArray(S, src, from + i).intoArray(dst, to + i);
+      }
+      // scalar tail
+      for (; i < length; i++) {
+        dst[to + i] = src[from + i];
+      }
+    }
+  }
+
+  @Override
+  public void addRows(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride, int rows,
+      int length) {
+    int bound = S.loopBound(length);
+    for (int r = 0; r < rows; r++) {
+      int from = srcOff + r * srcStride;
+      int to = dstOff + r * dstStride;
+      int i = 0;
+      for (; i < bound; i += VL) {
+        FloatVector.fromArray(S, dst, to + i).add(FloatVector.fromArray(S, src, from + i)).intoArray(dst, to + i);
+      }
+      // scalar tail
+      for (; i < length; i++) {
+        dst[to + i] += src[from + i];
+      }
+    }
+  }
+
+  @Override
   public void mul(float[] a, int aOff, float[] b, int bOff, float[] dst, int dstOff, int n) {
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += VL) {

@@ -59,6 +59,26 @@ final class KernelsAgreementTest {
   }
 
   @Test
+  void rowCopiesAndAddsAgreeExactly() {
+    SplittableRandom rng = new SplittableRandom(14);
+    for (int length : new int[] {1, 7, 8, 10, 17, 33}) {
+      int rows = 1 + rng.nextInt(6);
+      int srcStride = length + rng.nextInt(5);
+      int dstStride = length + rng.nextInt(5);
+      float[] src = random(rng, 3 + rows * srcStride);
+      float[] base = random(rng, 2 + rows * dstStride);
+      assertSameArrays(base.length, "copyRows " + length, (k, d) -> {
+        System.arraycopy(base, 0, d, 0, base.length);
+        k.copyRows(src, 3, srcStride, d, 2, dstStride, rows, length);
+      });
+      assertSameArrays(base.length, "addRows " + length, (k, d) -> {
+        System.arraycopy(base, 0, d, 0, base.length);
+        k.addRows(src, 3, srcStride, d, 2, dstStride, rows, length);
+      });
+    }
+  }
+
+  @Test
   void elementwiseMethodsMayWriteInPlace() {
     SplittableRandom rng = new SplittableRandom(2);
     float[] x = random(rng, 33);
