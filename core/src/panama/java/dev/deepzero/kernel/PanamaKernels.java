@@ -208,35 +208,30 @@ final class PanamaKernels implements Kernels {
   @Override
   public void copyRows(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride, int rows,
       int length) {
-    int bound = S.loopBound(length);
-    for (int r = 0; r < rows; r++) {
-      int from = srcOff + r * srcStride;
-      int to = dstOff + r * dstStride;
-      int i = 0;
-      for (; i < bound; i += VL) {
-        FloatVector.fromArray(S, src, from + i).intoArray(dst, to + i);
-      }
-      // scalar tail
-      for (; i < length; i++) {
-        dst[to + i] = src[from + i];
-      }
-    }
+    rows(false, src, srcOff, srcStride, dst, dstOff, dstStride, rows, length);
   }
 
   @Override
   public void addRows(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride, int rows,
       int length) {
+    rows(true, src, srcOff, srcStride, dst, dstOff, dstStride, rows, length);
+  }
+
+  /** {@link #copyRows}, or {@link #addRows} with {@code add}. */
+  private static void rows(boolean add, float[] src, int srcOff, int srcStride, float[] dst, int dstOff,
+      int dstStride, int rows, int length) {
     int bound = S.loopBound(length);
     for (int r = 0; r < rows; r++) {
       int from = srcOff + r * srcStride;
       int to = dstOff + r * dstStride;
       int i = 0;
       for (; i < bound; i += VL) {
-        FloatVector.fromArray(S, dst, to + i).add(FloatVector.fromArray(S, src, from + i)).intoArray(dst, to + i);
+        FloatVector v = FloatVector.fromArray(S, src, from + i);
+        (add ? FloatVector.fromArray(S, dst, to + i).add(v) : v).intoArray(dst, to + i);
       }
       // scalar tail
       for (; i < length; i++) {
-        dst[to + i] += src[from + i];
+        dst[to + i] = add ? dst[to + i] + src[from + i] : src[from + i];
       }
     }
   }
